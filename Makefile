@@ -1,0 +1,46 @@
+# Two commands for a newcomer: `make demo` and `make test`. Everything else is optional.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_LANDING := data/sample_landing
+export GX_ANALYTICS_ENABLED := false
+export DAGSTER_DISABLE_TELEMETRY := true
+export DO_NOT_TRACK := 1
+
+.PHONY: demo test lint format docs dev bench clean install
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Generate the sample landing data (if absent), run the whole pipeline, print a summary.
+demo: $(STAMP)
+	@test -f $(DEMO_LANDING)/brands.yml || $(BIN)/smm generate --out $(DEMO_LANDING) --days 90 --seed 7 --scale 1
+	SMM_LANDING_DIR=$(DEMO_LANDING) $(BIN)/smm run
+	SMM_LANDING_DIR=$(DEMO_LANDING) $(BIN)/smm status
+
+## Run the whole test suite (lint included).
+test: $(STAMP)
+	$(BIN)/ruff check pipelines expectations tests
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipelines expectations tests
+	$(BIN)/ruff format --check pipelines expectations tests
+
+format: $(STAMP)
+	$(BIN)/ruff format pipelines expectations tests
+	$(BIN)/ruff check --fix pipelines expectations tests
+
+## Open the Dagster UI on http://127.0.0.1:3000
+dev: $(STAMP)
+	SMM_LANDING_DIR=$(DEMO_LANDING) $(BIN)/dagster dev -w workspace.yaml
+
+clean:
+	rm -rf data dbt_project/target dbt_project/logs

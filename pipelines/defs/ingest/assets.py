@@ -1,0 +1,116 @@
+"""Ingest assets: one per landing platform × entity, plus the brands config tables.
+
+Each asset parses its landing files into a typed lake dataset (Parquet, Hive folders by fetch
+date), sends every rejected line or record to quarantine with its reason, and reports the
+accounting as metadata and as a blocking check: a dataset whose counts do not reconcile does
+not feed dbt.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.defs.resources import WarehousePaths
+from pipelines.lib.brands import config_tables, load_brands
+from pipelines.lib.ingest import ingest_files
+from pipelines.lib.lake import replace_dataset_dir, write_parquet_atomic
+from pipelines.lib.landing import scan_landing
+from pipelines.lib.schemas import DATASETS, Dataset
+
+OWNERS = ["team:data-engineering"]
+CONFIG_TABLES = ("brands", "brand_accounts", "brand_aliases", "competitor_sets", "goals")
+
+
+def lake_key(platform: str, entity: str) -> dg.AssetKey:
+    return dg.AssetKey(["lake", platform, entity])
+
+
+def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
+    key = lake_key(dataset.platform, dataset.entity)
+
+    @dg.asset(
+        key=key,
+        group_name=f"ingest_{dataset.platform}",
+        description=f"{dataset.description} Parsed from landing/{dataset.platform}/{dataset.entity}/.",
+        kinds={"polars", "parquet"},
+        owners=OWNERS,
+        check_specs=[
+            dg.AssetCheckSpec(
+                "records_reconcile",
+                asset=key,
+                blocking=True,
+                description="records read = rows loaded + records quarantined + duplicates collapsed",
+            )
+        ],
+    )
+    def ingest(context: dg.AssetExecutionContext, warehouse: WarehousePaths):
+        paths = warehouse.resolve()
+        scan = scan_landing(paths.landing)
+        for refusal in scan.refused:
+            if refusal.path.startswith(f"{dataset.platform}/"):
+                context.log.warning(f"refused landing/{refusal.path}: {refusal.reason}")
+        files = scan.files_for(dataset)
+        result = ingest_files(dataset, files, paths.landing)
+        replace_dataset_dir(result.rows, paths.lake / dataset.platform / dataset.entity)
+        quarantine_path = paths.quarantine / dataset.platform / f"{dataset.entity}.parquet"
+        write_parquet_atomic(result.quarantine, quarantine_path)
+        stats = result.stats
+        context.log.info(
+            f"{dataset.name}: {stats.files_read} files, {stats.records_read} records → "
+            f"{stats.rows_loaded} loaded, {stats.records_quarantined} quarantined, "
+            f"{stats.duplicates_collapsed} duplicates collapsed"
+        )
+        reasons = result.quarantine.group_by("reason").len().sort("len", descending=True).head(5)
+        yield dg.MaterializeResult(
+            metadata={
+                **{k: v for k, v in stats.as_dict().items()},
+                "dagster/row_count": stats.rows_loaded,
+                "lake_path": dg.MetadataValue.path(str(paths.lake / dataset.platform / dataset.entity)),
+                "quarantine_path": dg.MetadataValue.path(str(quarantine_path)),
+                "top_quarantine_reasons": dg.MetadataValue.md(
+                    "\n".join(f"- {r} ({n})" for r, n in reasons.iter_rows()) or "none"
+                ),
+            }
+        )
+        yield dg.AssetCheckResult(
+            check_name="records_reconcile",
+            passed=stats.reconciles,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={
+                "records_read": stats.records_read,
+                "rows_loaded": stats.rows_loaded,
+                "records_quarantined": stats.records_quarantined,
+                "duplicates_collapsed": stats.duplicates_collapsed,
+            },
+        )
+
+    return ingest
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            ["lake", "config", name],
+            group_name="config",
+            description=f"brands.yml → {name} (what to track). One row per {name.rstrip('s')}.",
+            kinds={"yaml", "parquet"},
+            owners=OWNERS,
+        )
+        for name in CONFIG_TABLES
+    ],
+    can_subset=False,
+)
+def brands_config(context: dg.AssetExecutionContext, warehouse: WarehousePaths):
+    """Validate brands.yml (a malformed file stops the run, naming line and field) and write its tables."""
+    paths = warehouse.resolve()
+    config = load_brands(paths.brands_file)
+    for name, frame in config_tables(config).items():
+        replace_dataset_dir(frame, paths.lake / "config" / name, partition=False)
+        yield dg.MaterializeResult(asset_key=["lake", "config", name], metadata={"dagster/row_count": frame.height})
+    context.log.info(f"brands: {len(config.brands)} brands, {len(config.competitor_sets)} competitor sets, "
+                     f"{len(config.goals)} goals from {paths.brands_file}")
+
+
+INGEST_ASSETS = [_ingest_asset(d) for d in DATASETS]
+
+defs = dg.Definitions(assets=[*INGEST_ASSETS, brands_config])

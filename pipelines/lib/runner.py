@@ -1,0 +1,39 @@
+"""Run the same job the schedule uses, in-process, and say plainly whether it really failed."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from pipelines.lib.paths import Paths
+
+_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
+@dataclass
+class RunOutcome:
+    run_id: str
+    success: bool
+    failed_steps: dict[str, str] = field(default_factory=dict)
+
+
+def run_full_job(paths: Paths, instance: dg.DagsterInstance | None = None) -> RunOutcome:
+    """Materialise every asset for `paths` through the `smm_full` job."""
+    os.environ["SMM_LANDING_DIR"] = str(paths.landing)
+    os.environ["SMM_DATA_DIR"] = str(paths.data)
+    os.environ["SMM_BRANDS_FILE"] = str(paths.brands_file)
+    from pipelines.definitions import defs
+    from pipelines.defs.automation.jobs import FULL_JOB_NAME
+
+    job = defs.resolve_job_def(FULL_JOB_NAME)
+    result = job.execute_in_process(
+        run_config=_RUN_CONFIG, instance=instance or dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    failed = {}
+    for event in result.all_events:
+        if event.is_step_failure:
+            data = event.step_failure_data
+            failed[event.step_key or "?"] = (data.error.message.strip() if data and data.error else "failed")[:2000]
+    return RunOutcome(run_id=result.run_id, success=result.success, failed_steps=failed)
