@@ -198,6 +198,7 @@ def ingest_files(dataset: Dataset, files: list[Path], landing: Path) -> IngestRe
     deduped = collapse_duplicates(frame, dataset)
     out.stats.duplicates_collapsed = frame.height - deduped.height
     out.stats.rows_loaded = deduped.height
+    out.stats.records_quarantined = len(out.rejects)
     quarantine = pl.DataFrame(out.rejects, schema=QUARANTINE_SCHEMA) if out.rejects else QUARANTINE_SCHEMA.to_frame()
     return IngestResult(dataset=dataset, rows=deduped, quarantine=quarantine, stats=out.stats)
 

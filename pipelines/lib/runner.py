@@ -17,6 +17,8 @@ class RunOutcome:
     run_id: str
     success: bool
     failed_steps: dict[str, str] = field(default_factory=dict)
+    # "<asset key>:<check name>" -> passed, for every asset check evaluated in the run
+    checks: dict[str, bool] = field(default_factory=dict)
 
 
 def run_full_job(paths: Paths, instance: dg.DagsterInstance | None = None) -> RunOutcome:
@@ -36,4 +38,8 @@ def run_full_job(paths: Paths, instance: dg.DagsterInstance | None = None) -> Ru
         if event.is_step_failure:
             data = event.step_failure_data
             failed[event.step_key or "?"] = (data.error.message.strip() if data and data.error else "failed")[:2000]
-    return RunOutcome(run_id=result.run_id, success=result.success, failed_steps=failed)
+    checks = {
+        f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}": evaluation.passed
+        for evaluation in result.get_asset_check_evaluations()
+    }
+    return RunOutcome(run_id=result.run_id, success=result.success, failed_steps=failed, checks=checks)

@@ -113,7 +113,7 @@ DATASETS: tuple[Dataset, ...] = (
     Dataset("linkedin", "share_statistics", {
         "share_urn": S, "organization_urn": S, "click_count": I, "comment_count": I, "engagement": F,
         "impression_count": I, "like_count": I, "share_count": I, "unique_impressions_count": I,
-    }, ("share_urn", "organization_urn"),
+    }, ("organization_urn", "share_urn"),
         "Lifetime share statistics; share_urn NULL = organisation total. One row per share per capture."),
     Dataset("linkedin", "follower_statistics", {
         "organization_urn": S, "time_range_start": T, "time_range_end": T, "organic_follower_gain": I,

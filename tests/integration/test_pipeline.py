@@ -1,0 +1,92 @@
+"""The whole pipeline, in-process, on a small generated landing dir: every mart, every count."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipelines.lib.generator import generate
+from pipelines.lib.paths import resolve_paths
+from pipelines.lib.publish import MART_TABLES
+from pipelines.lib.runner import RunOutcome, run_full_job
+from pipelines.lib.schemas import DATASETS
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def pipeline_run(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("pipeline")
+    landing = root / "landing"
+    report = generate(landing, days=10, seed=11, scale=1)
+    paths = resolve_paths(str(landing), str(root / "data"))
+    outcome = run_full_job(paths)
+    return report, paths, outcome
+
+
+def test_run_succeeds(pipeline_run) -> None:
+    _, _, outcome = pipeline_run
+    assert isinstance(outcome, RunOutcome)
+    assert outcome.success, outcome.failed_steps
+
+
+def test_every_mart_is_published_and_non_empty(pipeline_run) -> None:
+    _, paths, _ = pipeline_run
+    con = duckdb.connect(str(paths.published_db), read_only=True)
+    try:
+        counts = {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in MART_TABLES}
+        runs = con.execute("select status, rows_loaded, rows_quarantined from ops.runs").fetchall()
+    finally:
+        con.close()
+    assert all(n > 0 for n in counts.values()), counts
+    assert len(runs) == 1 and runs[0][0] == "success" and runs[0][1] > 0 and runs[0][2] > 0
+    for table in MART_TABLES:
+        assert pl.read_parquet(paths.published_parquet / f"{table}.parquet").height == counts[table]
+    assert not list(paths.published_parquet.glob(".*.tmp")), "temp files left at the published path"
+
+
+def test_every_dataset_reconciles(pipeline_run) -> None:
+    _, _, outcome = pipeline_run
+    reconcile = {k: v for k, v in outcome.checks.items() if k.endswith(":records_reconcile")}
+    assert len(reconcile) == len(DATASETS)
+    assert all(reconcile.values()), [k for k, v in reconcile.items() if not v]
+
+
+def test_generator_defects_reach_quarantine(pipeline_run) -> None:
+    report, paths, _ = pipeline_run
+    con = duckdb.connect(str(paths.published_db), read_only=True)
+    try:
+        reasons = [r[0] for r in con.execute("select reason from ops.quarantine").fetchall()]
+    finally:
+        con.close()
+    invalid_json = sum(r.startswith("invalid JSON") for r in reasons)
+    missing_fetched = sum(r == "envelope: missing fetched_at" for r in reasons)
+    api_errors = sum(r.startswith("API error body") for r in reasons)
+    defects = report.defects
+    assert invalid_json == defects["malformed_json"] > 0
+    assert missing_fetched == defects["missing_fetched_at"] > 0
+    assert api_errors == defects["api_error"] > 0
+
+
+def test_the_deleted_post_is_flagged_not_dropped(pipeline_run) -> None:
+    report, paths, _ = pipeline_run
+    con = duckdb.connect(str(paths.published_db), read_only=True)
+    try:
+        deleted = set(con.execute("select platform, post_id from marts.dim_posts where is_deleted").fetchall())
+    finally:
+        con.close()
+    assert {tuple(p) for p in report.deleted_posts} <= deleted
+
+
+def test_missing_landing_dir_fails_clearly(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    result = CliRunner().invoke(main, ["run"], env={"SMM_LANDING_DIR": str(tmp_path / "nope"),
+                                                    "SMM_DATA_DIR": str(tmp_path / "data")})
+    assert result.exit_code == 2
+    assert "does not exist" in result.output and "SMM_LANDING_DIR" in result.output

@@ -1,0 +1,246 @@
+"""Telegram parser: the real Telegram Desktop export, the contract's MTProto-as-JSON shapes, and
+broken input."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.lib.parsers import telegram
+from pipelines.lib.parsers.base import Rejected
+from tests.unit.parsers.landing_kit import parse, parse_export, real_files, real_json, utc
+
+REAL_EXPORT = "langchain__telegram_desktop_personal_chat_result.json"
+
+# ---------------------------------------------------------------- real export
+
+
+def test_every_real_telegram_fixture_is_covered():
+    assert real_files("telegram") == {REAL_EXPORT}
+
+
+def test_real_desktop_export_gives_four_messages_timed_by_date_unixtime():
+    rows, rejects = parse_export("telegram", "export", real_json("telegram", REAL_EXPORT))
+    assert rejects == []
+    assert [r["post_id"] for r in rows] == ["5965280513_1", "5965280513_2", "5965280513_3", "5965280513_4"]
+    # `date` says 13:11:23 (the exporting computer's local time); date_unixtime is the truth.
+    assert [r["published_at"] for r in rows] == [
+        utc(2023, 8, 23, 20, 11, 23),
+        utc(2023, 8, 23, 20, 13, 20),
+        utc(2023, 8, 23, 20, 15, 35),
+        utc(2023, 8, 23, 20, 15, 53),
+    ]
+    assert rows[1] == {
+        "post_id": "5965280513_2",
+        "channel_id": "5965280513",
+        "message_id": 2,
+        "message_type": "message",
+        "published_at": utc(2023, 8, 23, 20, 13, 20),
+        "text": "Hi nemesis",
+        "author": "Batman & Robin",
+        "author_id": "user6565661032",
+        "reactions_total": None,  # the export has no reactions here: unknown, not 0
+    }
+    assert [r["author_id"] for r in rows] == [
+        "user123450513",
+        "user6565661032",
+        "user123450513",
+        "user123450513",
+    ]
+
+
+# ---------------------------------------------------------------- the contract's shapes
+
+CONTRACT_CHANNEL = {
+    "full_chat": {"id": 1234567890, "participants_count": 18200, "about": "Coffee roasters from Kyiv"},
+    "chats": [
+        {"id": 999, "title": "Linked discussion group", "username": None},
+        {"id": 1234567890, "title": "Aurora Coffee", "username": "aurora_coffee"},
+    ],
+}
+
+CONTRACT_MESSAGE = {
+    "_": "Message",
+    "id": 501,
+    "date": "2026-03-01T08:00:00+00:00",
+    "message": "Spring blend is here ☕",
+    "views": 12040,
+    "forwards": 33,
+    "replies": {"replies": 12},
+    "reactions": {
+        "results": [
+            {"reaction": {"emoticon": "👍"}, "count": 210},
+            {"reaction": {"emoticon": "🔥"}, "count": 40},
+        ]
+    },
+}
+
+CONTRACT_EXPORT = {
+    "name": "Aurora Coffee",
+    "type": "public_channel",
+    "id": 1234567890,
+    "messages": [
+        {
+            "id": 7,
+            "type": "service",
+            "date": "2026-03-01T10:00:00",
+            "date_unixtime": "1772352000",
+            "actor": "Aurora Coffee",
+            "action": "pin_message",
+            "text": "",
+        },
+        {
+            "id": 8,
+            "type": "message",
+            "date": "2026-03-01T11:00:00",
+            "date_unixtime": "1772355600",
+            "from": "Aurora Coffee",
+            "from_id": "channel1234567890",
+            "text": [
+                "Try the ",
+                {"type": "bold", "text": "Spring blend"},
+                " at ",
+                {"type": "link", "text": "aurora.coffee"},
+            ],
+            "reactions": [
+                {"type": "emoji", "count": 210, "emoji": "👍"},
+                {"type": "emoji", "count": 4, "emoji": "🔥"},
+            ],
+        },
+    ],
+}
+
+
+def test_contract_channel_takes_title_and_username_from_the_matching_chat():
+    rows, _ = parse("telegram", "channel", CONTRACT_CHANNEL)
+    assert rows == [
+        {
+            "channel_id": "1234567890",
+            "title": "Aurora Coffee",
+            "username": "aurora_coffee",
+            "participants_count": 18200,
+        }
+    ]
+
+
+def test_contract_message_counters_and_reaction_total():
+    rows, _ = parse("telegram", "messages", {"messages": [CONTRACT_MESSAGE]})
+    assert rows == [
+        {
+            "post_id": "1234567890_501",
+            "channel_id": "1234567890",
+            "message_id": 501,
+            "published_at": utc(2026, 3, 1, 8),
+            "text": "Spring blend is here ☕",
+            "views": 12040,
+            "forwards": 33,
+            "replies": 12,
+            "reactions_total": 250,
+            "reply_to_message_id": None,
+        }
+    ]
+
+
+def test_message_without_reactions_has_null_total_and_reply_target_is_kept():
+    message = {k: v for k, v in CONTRACT_MESSAGE.items() if k != "reactions"}
+    message["reply_to"] = {"_": "MessageReplyHeader", "reply_to_msg_id": 480}
+    [row], _ = parse("telegram", "messages", {"messages": [message]})
+    assert row["reactions_total"] is None
+    assert row["reply_to_message_id"] == 480
+
+
+def test_peer_channel_id_wins_over_the_capture_account():
+    message = {**CONTRACT_MESSAGE, "peer_id": {"_": "PeerChannel", "channel_id": 555}}
+    [row], _ = parse("telegram", "messages", {"messages": [message]})
+    assert (row["post_id"], row["channel_id"]) == ("555_501", "555")
+
+
+def test_service_message_is_rejected_visibly_not_dropped():
+    service = {
+        "_": "MessageService",
+        "id": 500,
+        "date": "2026-03-01T07:00:00+00:00",
+        "action": {"_": "MessageActionPinMessage"},
+    }
+    rows, rejects = parse("telegram", "messages", {"messages": [service, CONTRACT_MESSAGE]})
+    assert [r["message_id"] for r in rows] == [501]
+    assert rejects == ["service message, not a post"]
+
+
+def test_contract_export_joins_text_entities_sums_reactions_and_rejects_service_messages():
+    rows, rejects = parse_export("telegram", "export", CONTRACT_EXPORT)
+    assert rejects == ["service message, not a post"]
+    assert rows == [
+        {
+            "post_id": "1234567890_8",
+            "channel_id": "1234567890",
+            "message_id": 8,
+            "message_type": "message",
+            "published_at": utc(2026, 3, 1, 9),  # date_unixtime, not the local "11:00"
+            "text": "Try the Spring blend at aurora.coffee",
+            "author": "Aurora Coffee",
+            "author_id": "channel1234567890",
+            "reactions_total": 214,
+        }
+    ]
+
+
+# ---------------------------------------------------------------- errors and broken input
+
+
+def test_non_object_and_error_bodies_are_errors():
+    assert telegram.error_of([CONTRACT_MESSAGE]) == "response is not a JSON object (got array)"
+    assert telegram.error_of({"error": {"code": 420, "message": "FLOOD_WAIT_30"}}) == "420 FLOOD_WAIT_30"
+    assert telegram.error_of(CONTRACT_CHANNEL) is None
+    with pytest.raises(Rejected, match="API error body: 420 FLOOD_WAIT_30"):
+        parse("telegram", "messages", {"error": {"code": 420, "message": "FLOOD_WAIT_30"}})
+
+
+def test_channel_without_full_chat_is_rejected():
+    rows, rejects = parse("telegram", "channel", {"chats": []})
+    assert rows == [] and rejects == ["full_chat: missing"]
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"views": -1}, "views: negative count -1"),
+        ({"forwards": "33k"}, "forwards: expected an integer"),
+        ({"id": None}, "id: missing"),
+        ({"date": "01.03.2026"}, "date: unparseable timestamp"),
+        ({"replies": {"replies": -2}}, "replies.replies: negative count -2"),
+        ({"reactions": {"results": [{"count": -5}]}}, "reactions.results[].count: negative count -5"),
+        ({"reactions": {"results": "many"}}, "reactions.results: expected a JSON array"),
+        ({"_": "MessageEmpty"}, "empty message"),
+    ],
+)
+def test_bad_message_field_rejects_only_that_message(change, reason):
+    rows, rejects = parse(
+        "telegram", "messages", {"messages": [{**CONTRACT_MESSAGE, **change}, CONTRACT_MESSAGE]}
+    )
+    assert [r["message_id"] for r in rows] == [501]
+    assert len(rejects) == 1 and rejects[0].startswith(reason), rejects
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"date_unixtime": None}, "date_unixtime: missing"),
+        ({"date_unixtime": "1 March"}, "date_unixtime: expected an integer"),
+        ({"text": 42}, "text: expected a string or an array"),
+        ({"text": ["ok", 42]}, "text[]: expected a string or an entity object"),
+        ({"reactions": [{"type": "emoji", "count": "x"}]}, "reactions[].count: expected an integer"),
+        ({"id": "eight"}, "messages[].id: expected an integer"),
+    ],
+)
+def test_bad_export_message_field_rejects_only_that_message(change, reason):
+    good = CONTRACT_EXPORT["messages"][1]
+    document = {**CONTRACT_EXPORT, "messages": [{**good, **change}, good]}
+    rows, rejects = parse_export("telegram", "export", document)
+    assert [r["message_id"] for r in rows] == [8]
+    assert len(rejects) == 1 and rejects[0].startswith(reason), rejects
+
+
+def test_export_without_chat_id_rejects_the_whole_document():
+    document = {k: v for k, v in CONTRACT_EXPORT.items() if k != "id"}
+    with pytest.raises(Rejected, match="id: missing"):
+        parse_export("telegram", "export", document)
