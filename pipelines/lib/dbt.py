@@ -18,6 +18,8 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtP
 from pipelines.lib.paths import DBT_PROJECT_DIR, Paths
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# The dbt installed beside this interpreter: the venv's bin/ need not be on PATH (cron, `dagster dev`).
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 _LAYERS = ("staging", "intermediate", "marts")
 
 
@@ -78,10 +80,9 @@ def ensure_manifest(paths: Paths) -> Path:
     """Run `dbt parse` when the manifest is missing or older than the project files."""
     manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
     if manifest_is_stale():
-        dbt = Path(sys.executable).with_name("dbt")
         env = {**os.environ, **dbt_env(paths)}
         proc = subprocess.run(
-            [str(dbt), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+            [DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
              "--profiles-dir", str(DBT_PROJECT_DIR)],
             env=env, capture_output=True, text=True, check=False,
         )

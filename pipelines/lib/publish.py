@@ -81,10 +81,11 @@ def write_ops_tables(con: duckdb.DuckDBPyConnection, paths: Paths, facts: RunFac
             f"from read_parquet('{glob}', union_by_name = true)",
             {"run_id": facts.run_id},
         )
-    con.executemany(
-        "insert into ops.quarantine values (?, ?, ?, ?, null, ?)",
-        [(facts.run_id, *[*r.path.split("/"), "", ""][:2], r.path, r.reason) for r in facts.refused],
-    )
+    if facts.refused:
+        con.executemany(
+            "insert into ops.quarantine values (?, ?, ?, ?, null, ?)",
+            [(facts.run_id, *[*r.path.split("/"), "", ""][:2], r.path, r.reason) for r in facts.refused],
+        )
     rows_loaded = con.execute(
         f"select count(*) from read_parquet('{_sql_path(paths.lake)}/*/*/**/*.parquet', union_by_name = true) "
         "where not contains(filename, '/config/')",

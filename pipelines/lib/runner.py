@@ -21,6 +21,15 @@ class RunOutcome:
     checks: dict[str, bool] = field(default_factory=dict)
 
 
+def _root_cause(error) -> str:
+    """The innermost error message: what the user must act on, not Dagster's wrapper."""
+    if error is None:
+        return "failed"
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()[:2000]
+
+
 def run_full_job(paths: Paths, instance: dg.DagsterInstance | None = None) -> RunOutcome:
     """Materialise every asset for `paths` through the `smm_full` job."""
     os.environ["SMM_LANDING_DIR"] = str(paths.landing)
@@ -37,7 +46,7 @@ def run_full_job(paths: Paths, instance: dg.DagsterInstance | None = None) -> Ru
     for event in result.all_events:
         if event.is_step_failure:
             data = event.step_failure_data
-            failed[event.step_key or "?"] = (data.error.message.strip() if data and data.error else "failed")[:2000]
+            failed[event.step_key or "?"] = _root_cause(data.error if data else None)
     checks = {
         f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}": evaluation.passed
         for evaluation in result.get_asset_check_evaluations()

@@ -6,8 +6,6 @@ accounting as metadata and as a blocking check: a dataset whose counts do not re
 not feed dbt.
 """
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipelines.defs.resources import WarehousePaths

@@ -1,7 +1,5 @@
 """The publish step: the validated build becomes the warehouse readers see."""
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 
 import dagster as dg

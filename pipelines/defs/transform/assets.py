@@ -5,8 +5,6 @@ holds its file open. A full run starts from an empty build file; a run of only s
 from a copy of the published file so untouched models stay as published.
 """
 
-from __future__ import annotations
-
 import os
 import shutil
 
@@ -14,7 +12,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from pipelines.defs.resources import WarehousePaths
-from pipelines.lib.dbt import DBT_PROJECT, SmmDbtTranslator, build_args, dbt_env, ensure_manifest
+from pipelines.lib.dbt import DBT_EXECUTABLE, DBT_PROJECT, SmmDbtTranslator, build_args, dbt_env, ensure_manifest
 from pipelines.lib.paths import resolve_paths
 
 MANIFEST = ensure_manifest(resolve_paths())
@@ -42,5 +40,5 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
 
 defs = dg.Definitions(
     assets=[dbt_models],
-    resources={"dbt": DbtCliResource(project_dir=DBT_PROJECT)},
+    resources={"dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)},
 )

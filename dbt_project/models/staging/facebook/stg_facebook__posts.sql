@@ -1,0 +1,59 @@
+with
+
+source as (
+
+    select * from {{ source('lake', 'facebook__posts') }}
+
+),
+
+accounts as (
+
+    select * from {{ ref('stg_config__tracked_accounts') }}
+    where platform = 'facebook'
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        'facebook' as platform,
+        -- post ids are '{page-id}_{post-id}': the prefix names the page when the envelope does not
+        coalesce(capture_account_id, split_part(post_id, '_', 1)) as account_id,
+        post_id,
+        -- dimensions
+        message as text,
+        permalink_url as url,
+        status_type,
+        is_hidden,
+        is_published,
+        -- measures (lifetime)
+        reactions_total,
+        comments_total,
+        -- the Graph API omits `shares` when a post has none: absent means 0 here, not unknown
+        coalesce(shares_count, 0) as shares_count,
+        -- timestamps
+        created_time as published_at,
+        fetched_at,
+        -- lineage
+        source_file,
+        source_line
+
+    from source
+
+),
+
+final as (
+
+    select
+        renamed.*,
+        {{ local_date('renamed.published_at', 'accounts.timezone') }} as published_date,
+        {{ local_date('renamed.fetched_at', 'accounts.timezone') }} as fetched_date
+
+    from renamed
+    left join accounts
+        on renamed.account_id = accounts.account_id
+
+)
+
+select * from final

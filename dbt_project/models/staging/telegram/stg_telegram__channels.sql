@@ -1,0 +1,49 @@
+with
+
+source as (
+
+    select * from {{ source('lake', 'telegram__channel') }}
+
+),
+
+accounts as (
+
+    select * from {{ ref('stg_config__tracked_accounts') }}
+    where platform = 'telegram'
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        'telegram' as platform,
+        coalesce(channel_id, capture_account_id) as account_id,
+        -- dimensions
+        title,
+        username,
+        -- measures
+        participants_count,
+        -- timestamps
+        fetched_at,
+        -- lineage
+        source_file,
+        source_line
+
+    from source
+
+),
+
+final as (
+
+    select
+        renamed.*,
+        {{ local_date('renamed.fetched_at', 'accounts.timezone') }} as fetched_date
+
+    from renamed
+    left join accounts
+        on renamed.account_id = accounts.account_id
+
+)
+
+select * from final

@@ -1,0 +1,51 @@
+with
+
+source as (
+
+    select * from {{ source('lake', 'youtube__channel') }}
+
+),
+
+accounts as (
+
+    select * from {{ ref('stg_config__tracked_accounts') }}
+    where platform = 'youtube'
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        'youtube' as platform,
+        coalesce(channel_id, capture_account_id) as account_id,
+        -- dimensions
+        title as channel_title,
+        coalesce(hidden_subscriber_count, false) as is_subscriber_count_hidden,
+        -- measures
+        subscriber_count,
+        view_count,
+        video_count,
+        -- timestamps
+        fetched_at,
+        -- lineage
+        source_file,
+        source_line
+
+    from source
+
+),
+
+final as (
+
+    select
+        renamed.*,
+        {{ local_date('renamed.fetched_at', 'accounts.timezone') }} as fetched_date
+
+    from renamed
+    left join accounts
+        on renamed.account_id = accounts.account_id
+
+)
+
+select * from final
