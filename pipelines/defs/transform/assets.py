@@ -12,7 +12,14 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from pipelines.defs.resources import WarehousePaths
-from pipelines.lib.dbt import DBT_EXECUTABLE, DBT_PROJECT, SmmDbtTranslator, build_args, dbt_env, ensure_manifest
+from pipelines.lib.dbt import (
+    DBT_EXECUTABLE,
+    DBT_PROJECT,
+    SmmDbtTranslator,
+    build_args,
+    dbt_env,
+    ensure_manifest,
+)
 from pipelines.lib.paths import resolve_paths
 
 MANIFEST = ensure_manifest(resolve_paths())

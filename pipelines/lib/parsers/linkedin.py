@@ -19,6 +19,7 @@ from pipelines.lib.parsers.base import (
     required_str,
     to_count,
     to_float,
+    to_int,
     to_str,
     type_name,
     whole_response,
@@ -122,10 +123,11 @@ def _follower_statistics_row(element: Any, capture: Capture) -> dict[str, Any]:
         "organization_urn": _organization_of(item, capture),
         "time_range_start": start,
         "time_range_end": from_epoch_millis(dig(item, "timeRange", "end"), "timeRange.end"),
-        "organic_follower_gain": to_count(
+        # LinkedIn reports net daily gains: a day with more unfollows than follows is negative.
+        "organic_follower_gain": to_int(
             dig(item, "followerGains", "organicFollowerGain"), "followerGains.organicFollowerGain"
         ),
-        "paid_follower_gain": to_count(
+        "paid_follower_gain": to_int(
             dig(item, "followerGains", "paidFollowerGain"), "followerGains.paidFollowerGain"
         ),
     }

@@ -300,8 +300,8 @@ def test_share_statistics_without_totals_are_rejected():
         ({"timeRange": {"end": 1772409600000}}, "timeRange.start: missing"),
         ({"timeRange": {"start": "monday"}}, "timeRange.start: expected an integer"),
         (
-            {"timeRange": {"start": 1772323200000}, "followerGains": {"organicFollowerGain": -2}},
-            "followerGains.organicFollowerGain: negative count -2",
+            {"timeRange": {"start": 1772323200000}, "followerGains": {"organicFollowerGain": 1.5}},
+            "followerGains.organicFollowerGain: expected an integer",
         ),
         ({"timeRange": [1772323200000]}, "timeRange: expected a JSON object"),
     ],
@@ -309,3 +309,10 @@ def test_share_statistics_without_totals_are_rejected():
 def test_bad_follower_statistics_are_rejected_with_the_field_named(element, reason):
     rows, rejects = parse("linkedin", "follower_statistics", {"elements": [element]})
     assert rows == [] and rejects[0].startswith(reason)
+
+
+def test_net_follower_loss_is_kept_as_a_negative_gain():
+    element = {"timeRange": {"start": 1772323200000, "end": 1772409600000},
+               "followerGains": {"organicFollowerGain": -2, "paidFollowerGain": 0}}
+    rows, rejects = parse("linkedin", "follower_statistics", {"elements": [element]})
+    assert rejects == [] and rows[0]["organic_follower_gain"] == -2
