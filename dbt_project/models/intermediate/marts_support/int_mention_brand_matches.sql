@@ -4,6 +4,8 @@
 -- (plus each brand's display name): case- and accent-insensitive on both sides, whole words in Latin
 -- and Cyrillic, '#tag' and '@handle' aliases literally. A mention naming two brands yields two rows.
 -- Mentions written by a tracked brand's own accounts are not share of voice and are dropped.
+-- Both sides are reduced to padded tokens (macro match_tokens); the text is also matched with '#' and
+-- '@' removed, so a plain alias still finds '@aurora' or '#aurora', as a word-boundary regex would.
 
 with
 
@@ -38,9 +40,16 @@ alias_patterns as (
     select distinct
         brand_id,
         {{ text_normalized('alias') }} as alias_normalized,
-        {{ alias_pattern(text_normalized('alias')) }} as alias_regex
+        {{ match_tokens(text_normalized('alias')) }} as alias_tokens
     from aliases
     where nullif(trim(alias), '') is not null
+
+),
+
+matchable_aliases as (
+
+    select * from alias_patterns
+    where trim(alias_tokens) != ''
 
 ),
 
@@ -48,7 +57,10 @@ candidate_mentions as (
 
     select
         *,
-        {{ text_normalized('text') }} as text_normalized
+        {{ match_tokens(text_normalized('text')) }}
+        || '|'
+        || {{ match_tokens("replace(replace(" ~ text_normalized('text') ~ ", '#', ' '), '@', ' ')") }}
+            as text_tokens
     from mentions
     where not coalesce(is_brand_author, false)
 
@@ -58,13 +70,16 @@ matches as (
 
     select
         candidate_mentions.mention_id,
-        alias_patterns.brand_id,
-        -- The longest alias found, for explaining a match.
-        arg_max(alias_patterns.alias_normalized, length(alias_patterns.alias_normalized)) as matched_alias
+        matchable_aliases.brand_id,
+        -- The longest alias found (ties: the one with punctuation, as written), for explaining a match.
+        first(
+            matchable_aliases.alias_normalized
+            order by length(matchable_aliases.alias_normalized) desc, matchable_aliases.alias_normalized desc
+        ) as matched_alias
     from candidate_mentions
-    inner join alias_patterns
-        on regexp_matches(candidate_mentions.text_normalized, alias_patterns.alias_regex)
-    group by candidate_mentions.mention_id, alias_patterns.brand_id
+    inner join matchable_aliases
+        on contains(candidate_mentions.text_tokens, matchable_aliases.alias_tokens)
+    group by candidate_mentions.mention_id, matchable_aliases.brand_id
 
 ),
 
