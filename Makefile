@@ -44,3 +44,10 @@ dev: $(STAMP)
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs
+
+## Build the dbt docs site (every mart column documented) into dbt_project/target/.
+docs: $(STAMP)
+	mkdir -p data/build
+	cd dbt_project && SMM_DATA_DIR=$(CURDIR)/data SMM_BUILD_DB=$(CURDIR)/data/build/docs.duckdb \
+		../$(BIN)/dbt docs generate --profiles-dir . --empty-catalog
+	@echo "docs: dbt_project/target/index.html (serve: cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir .)"
