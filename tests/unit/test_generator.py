@@ -249,7 +249,13 @@ def _latest_er(
     for env in envs:
         for item in items(env["response"]):
             latest[item["id"]] = (env["fetched_at"], env["account_id"], item)
-    return [engagement(item) / followers[(acc, fetched[:13])] for fetched, acc, item in latest.values()]
+    # A post whose run's account snapshot was a defect line (error body, no fetched_at) has no
+    # followers to divide by; it is left out rather than guessed.
+    return [
+        engagement(item) / followers[(acc, fetched[:13])]
+        for fetched, acc, item in latest.values()
+        if (acc, fetched[:13]) in followers
+    ]
 
 
 def test_engagement_rates_by_followers_are_plausible(classified: tuple[Counter, list]) -> None:

@@ -268,6 +268,10 @@ class World:
         rng = account.rng
         profile = account.profile
         count = min(3, poisson(rng, profile.posts_per_day))
+        if account.own and d == self.delete_day - timedelta(days=1) and account.platform == group_deleted_platform:
+            # An older post inside the listing window is what lets the warehouse tell "deleted" from
+            # "aged out of the listing": make sure the deleted post's account has one.
+            count = max(count, 1)
         tz = account.brand.timezone
         times = sorted(
             local_time(d, rng.randint(8, 21), rng.randint(0, 59), tz) + rng.randint(0, 59)
