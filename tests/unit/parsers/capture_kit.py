@@ -8,44 +8,37 @@ that rows carry exactly the dataset's columns.
 from __future__ import annotations
 
 import json
-import os
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from pipelines.lib.parsers import parse_capture
 from pipelines.lib.parsers.base import Capture, to_ts
 from pipelines.lib.schemas import dataset_for
+from tests.unit.parsers.fixture_kit import (
+    ACCOUNTS,
+    FETCHED_AT,
+    REAL_FIXTURES,
+    real_files,
+    real_json,
+    real_path,
+    utc,
+)
 
-# The real third-party payloads (read-only; provenance in SOURCES.md next to them).
-REAL_FIXTURES = Path(os.environ.get("SMM_REAL_FIXTURES") or Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "real")
-
-FETCHED_AT = "2026-03-02T06:00:00Z"
-
-# Account ids as brands.yml spells them.
-ACCOUNTS = {
-    "facebook": "104000000000001",
-    "instagram": "17841400000000001",
-    "x": "1500000000000000001",
-    "linkedin": "urn:li:organization:5000001",
-}
-
-
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
-
-
-def real_path(platform: str, name: str) -> Path:
-    path = REAL_FIXTURES / platform / name
-    if not path.exists():
-        pytest.fail(f"real fixture {path} not available (set SMM_REAL_FIXTURES)")
-    return path
-
-
-def real_json(platform: str, name: str) -> Any:
-    return json.loads(real_path(platform, name).read_text(encoding="utf-8"))
+# The test modules import the shared fixture helpers from this kit too.
+__all__ = [
+    "ACCOUNTS",
+    "FETCHED_AT",
+    "REAL_FIXTURES",
+    "capture_of",
+    "envelope_line",
+    "parse",
+    "parse_direct",
+    "parse_without_ids",
+    "real_files",
+    "real_json",
+    "real_jsonl",
+    "real_path",
+    "utc",
+]
 
 
 def real_jsonl(platform: str, name: str) -> list[Any]:

@@ -11,51 +11,34 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from pipelines.lib.parsers import parse_capture
 from pipelines.lib.parsers.base import Capture, to_ts
 from pipelines.lib.schemas import dataset_for
+from tests.unit.parsers.fixture_kit import (
+    ACCOUNTS,
+    FETCHED_AT,
+    REAL_FIXTURES,
+    real_files,
+    real_json,
+    real_path,
+    utc,
+)
 
-# The real third-party payloads (read-only; provenance in SOURCES.md next to them).
-REAL_FIXTURES = Path(os.environ.get("SMM_REAL_FIXTURES") or Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "real")
-
-FETCHED_AT = "2026-03-02T06:00:00Z"
-
-# Account ids as brands.yml spells them.
-ACCOUNTS = {
-    "youtube": "UCaurora000000000000000",
-    "tiktok": "aurora_open_id",
-    "vk": "-123456",
-    "telegram": "1234567890",
-}
-
-
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
-
-
-def real_path(platform: str, name: str) -> Path:
-    path = REAL_FIXTURES / platform / name
-    if not path.exists():
-        pytest.fail(f"real fixture {path} not available (set SMM_REAL_FIXTURES)")
-    return path
-
-
-def real_json(platform: str, name: str) -> Any:
-    return json.loads(real_path(platform, name).read_text(encoding="utf-8"))
-
-
-def real_files(platform: str) -> set[str]:
-    folder = REAL_FIXTURES / platform
-    if not folder.is_dir():
-        pytest.fail(f"real fixtures {folder} not available (set SMM_REAL_FIXTURES)")
-    return {p.name for p in folder.iterdir() if p.is_file()}
+# The test modules import the shared fixture helpers from this kit too.
+__all__ = [
+    "ACCOUNTS",
+    "FETCHED_AT",
+    "REAL_FIXTURES",
+    "csv_row",
+    "parse",
+    "parse_export",
+    "real_files",
+    "real_json",
+    "real_path",
+    "utc",
+]
 
 
 def _checked(platform: str, entity: str, capture: Capture) -> tuple[list[dict[str, Any]], list[str]]:
