@@ -9,7 +9,7 @@ export GX_ANALYTICS_ENABLED := false
 export DAGSTER_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test lint format docs dev bench clean install
+.PHONY: demo test lint format docs dev bench clean install browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ demo: $(STAMP)
 	SMM_LANDING_DIR=$(DEMO_LANDING) $(BIN)/smm status
 
 ## Run the whole test suite (lint included).
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check pipelines expectations tests
 	$(BIN)/pytest
 
@@ -38,9 +38,30 @@ format: $(STAMP)
 	$(BIN)/ruff format pipelines expectations tests
 	$(BIN)/ruff check --fix pipelines expectations tests
 
-## Open the Dagster UI on http://127.0.0.1:3000
+## Benchmark at several scales against the plain-DuckDB floor (docs/benchmarks.md): JSON per scale, tables, chart.
+## Long (about an hour at scale 50); e.g. `make bench BENCH_SCALES="1 2" BENCH_DAYS=30` for a quick look.
+BENCH_SCALES ?= 1 10 50
+BENCH_DAYS ?= 90
+BENCH_OUT ?= docs/bench
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	set -e; for k in $(BENCH_SCALES); do \
+	  $(BIN)/smm bench --scale $$k --days $(BENCH_DAYS) --json $(BENCH_OUT)/scale-$$k.json; done
+	$(BIN)/python -m pipelines.lib.bench_chart docs/benchmarks.png \
+	  $(foreach k,$(BENCH_SCALES),$(BENCH_OUT)/scale-$(k).json) > $(BENCH_OUT)/tables.md
+
+## The browser the UI test drives (tests/ui): Debian's chromium, installed once (needs root).
+browser:
+	@command -v chromium >/dev/null || (export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+## Open the Dagster UI on http://127.0.0.1:3000 (run history in data/dagster_home; instance settings
+## from the reviewed template pipelines/dagster_home/dagster.yaml: one dbt/publish writer, runs queued).
+DAGSTER_HOME_DIR := $(CURDIR)/data/dagster_home
 dev: $(STAMP)
-	SMM_LANDING_DIR=$(DEMO_LANDING) $(BIN)/dagster dev -w workspace.yaml
+	@test -f $(DEMO_LANDING)/brands.yml || $(BIN)/smm generate --out $(DEMO_LANDING) --days 90 --seed 7 --scale 1
+	mkdir -p $(DAGSTER_HOME_DIR) && cp pipelines/dagster_home/dagster.yaml $(DAGSTER_HOME_DIR)/dagster.yaml
+	DAGSTER_HOME=$(DAGSTER_HOME_DIR) SMM_LANDING_DIR=$(DEMO_LANDING) $(BIN)/dagster dev -w workspace.yaml
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs

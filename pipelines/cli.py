@@ -8,10 +8,15 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipelines.lib.paths import resolve_paths
+
+if TYPE_CHECKING:
+    from pipelines.lib.landing import LandingScan
+    from pipelines.lib.paths import Paths
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")
@@ -44,16 +49,41 @@ def generate(out: Path, days: int, seed: int, scale: int) -> None:
 
 @main.command()
 def run() -> None:
-    """Materialise everything for the configured dirs (SMM_LANDING_DIR, SMM_DATA_DIR, SMM_BRANDS_FILE)."""
+    """Materialise everything for the configured dirs (SMM_LANDING_DIR, SMM_DATA_DIR, SMM_BRANDS_FILE).
+
+    One run at a time per data dir (a second one is refused at once). Exit 0 on success, 1 when
+    the run failed (the previous publication stays), 2 when it was refused before starting.
+    """
     from pipelines.lib.brands import BrandsFileError, load_brands
+    from pipelines.lib.disk import DiskFull, disk_full_message, is_disk_full
     from pipelines.lib.landing import LandingDirMissing, scan_landing
+    from pipelines.lib.publish import PublishError, check_published_not_locked
+    from pipelines.lib.run_lock import RunLocked, run_lock
 
     paths = resolve_paths()
     try:
         scan = scan_landing(paths.landing)
         load_brands(paths.brands_file)
-    except (LandingDirMissing, BrandsFileError) as exc:
+        check_published_not_locked(paths)
+    except BrandsFileError as exc:
+        _fail(f"{exc} — fix {paths.brands_file.name} (shape: README, 'Run it on your own data') and rerun")
+    except (LandingDirMissing, PublishError) as exc:
         _fail(str(exc))
+    try:
+        with run_lock(paths):
+            _run_locked(paths, scan)
+    except RunLocked as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        _fail(str(exc) if isinstance(exc, DiskFull) else disk_full_message(exc.filename or paths.data), code=1)
+
+
+def _run_locked(paths: Paths, scan: LandingScan) -> None:
+    """The run proper, under the data dir's run lock."""
+    from pipelines.lib.disk import failure_headline, is_disk_full
+
     for refusal in scan.refused:
         click.echo(f"refused landing/{refusal.path}: {refusal.reason}", err=True)
     click.echo(f"landing {paths.landing} ({sum(map(len, scan.files.values()))} files) → data {paths.data}")
@@ -63,12 +93,20 @@ def run() -> None:
     started = time.perf_counter()
     outcome = run_full_job(paths)
     elapsed = time.perf_counter() - started
-    paths.runs_dir.mkdir(parents=True, exist_ok=True)
     record = {
         "run_id": outcome.run_id, "status": "success" if outcome.success else "failure",
         "finished_at": datetime.now(UTC).isoformat(), "seconds": round(elapsed, 1), "failed_steps": outcome.failed_steps,
     }
-    (paths.runs_dir / "last_run.json").write_text(json.dumps(record, indent=2))
+    try:
+        paths.runs_dir.mkdir(parents=True, exist_ok=True)
+        (paths.runs_dir / "last_run.json").write_text(json.dumps(record, indent=2))
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        click.echo(f"warning: could not record {paths.runs_dir / 'last_run.json'}: disk full", err=True)
+    if not outcome.success and (headline := failure_headline(outcome.failed_steps.values(), paths.data)):
+        # One cause behind every failed step (a full disk): say it once, not once per step.
+        _fail(f"run {outcome.run_id} failed: {headline}", code=1)
     if not outcome.success:
         click.echo(f"run {outcome.run_id} FAILED after {elapsed:.1f}s; failed steps:", err=True)
         for step, message in outcome.failed_steps.items():
@@ -103,16 +141,37 @@ def query(sql: str) -> None:
 
 @main.command()
 def status() -> None:
-    """Last run, mart row counts and quarantine counts of the published warehouse."""
+    """Last run, latest validation failures, mart row counts and quarantine of the published warehouse."""
     from pipelines.lib.summary import warehouse_summary
 
     paths = resolve_paths()
     last = paths.runs_dir / "last_run.json"
     if last.exists():
         click.echo(f"== last attempted run: {last.read_text().strip()}")
+    from pipelines.lib.validation_report import status_lines
+
+    click.echo("\n".join(status_lines(paths.validation)))
     if not paths.published_db.exists():
         _fail(f"no published warehouse at {paths.published_db}; run `smm run` first", code=1)
     click.echo(warehouse_summary(paths.published_db))
+
+
+@main.command()
+@click.option("--scale", type=click.IntRange(1, 1000), default=1, show_default=True)
+@click.option("--days", type=click.IntRange(1, 3650), default=90, show_default=True)
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Keep landing and data here (default: a temp dir, removed afterwards).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write every figure as JSON here.")
+@click.option("--scenarios", default="full,rerun,empty,new-day", show_default=True,
+              help="Comma-separated subset of full,rerun,empty,new-day (full is required).")
+def bench(scale: int, days: int, seed: int, out: Path | None, json_path: Path | None, scenarios: str) -> None:
+    """Benchmark the full pipeline per stage against a plain-DuckDB floor (see pipelines/lib/bench.py)."""
+    from pipelines.lib.bench import main as bench_main
+
+    sys.exit(bench_main(scale, days, out, json_path, seed, [s.strip() for s in scenarios.split(",") if s.strip()],
+                        echo=click.echo))
 
 
 if __name__ == "__main__":

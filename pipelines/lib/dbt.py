@@ -15,7 +15,9 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
 
+from pipelines.lib.freshness import DAILY_FRESHNESS, FRESHNESS_GROUPS
 from pipelines.lib.paths import DBT_PROJECT_DIR, Paths
+from pipelines.lib.pii import KEY_ENV, pii_key
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # The dbt installed beside this interpreter: the venv's bin/ need not be on PATH (cron, `dagster dev`).
@@ -24,10 +26,15 @@ _LAYERS = ("staging", "intermediate", "marts")
 
 
 def dbt_env(paths: Paths, *, memory_limit: str = "4GB") -> dict[str, str]:
-    """Environment dbt needs: where the lake is and which private file to build into."""
+    """Environment dbt needs: where the lake is, which private file to build into, the PII key.
+
+    The pseudonymisation key is passed through from the environment (the public demo key when
+    unset); dbt's profile plugin hands it to DuckDB without it ever appearing in SQL or logs.
+    """
     return {
         "SMM_DATA_DIR": str(paths.data),
         "SMM_BUILD_DB": str(paths.build_db),
+        KEY_ENV: pii_key(),
         "SMM_DUCKDB_MEMORY_LIMIT": os.environ.get("SMM_DUCKDB_MEMORY_LIMIT", memory_limit),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
@@ -46,7 +53,10 @@ def _layer(fqn: list[str]) -> str | None:
 
 
 class SmmDbtTranslator(DagsterDbtTranslator):
-    """dbt models grouped by layer (staging, intermediate, marts); sources keep meta.dagster.asset_key."""
+    """dbt models grouped by layer (staging, intermediate, marts); sources keep meta.dagster.asset_key.
+
+    Marts carry the daily freshness policy (lib/freshness.py): the tables analysts read.
+    """
 
     def __init__(self) -> None:
         super().__init__(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
@@ -63,6 +73,12 @@ class SmmDbtTranslator(DagsterDbtTranslator):
         if dbt_resource_props.get("resource_type") in ("model", "seed", "snapshot"):
             return dg.AssetKey(["warehouse", dbt_resource_props["name"]])
         return super().get_asset_key(dbt_resource_props)
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        if spec.group_name in FRESHNESS_GROUPS:
+            return spec.replace_attributes(freshness_policy=DAILY_FRESHNESS)
+        return spec
 
 
 def manifest_is_stale(project_dir: Path = DBT_PROJECT_DIR) -> bool:

@@ -104,6 +104,23 @@ def _lock_conflict(exc: duckdb.Error, db: Path) -> PublishError | None:
     )
 
 
+def check_published_not_locked(paths: Paths) -> None:
+    """Refuse early (PublishError) when another process holds the published file open for writing.
+
+    Readers open it read-only and never conflict; a read-write session (an analyst who forgot
+    read_only) would only make the publish step fail after the whole build.
+    """
+    if not paths.published_db.exists():
+        return
+    try:
+        duckdb.connect(str(paths.published_db), read_only=True).close()
+    except duckdb.Error as exc:
+        raise _lock_conflict(exc, paths.published_db) or PublishError(
+            f"cannot open the published warehouse {paths.published_db} ({exc}); move that file aside and "
+            "rerun `smm run` to publish a fresh one"
+        ) from None
+
+
 def write_ops_tables(con: duckdb.DuckDBPyConnection, paths: Paths, facts: RunFacts) -> dict[str, int]:
     """ops.runs (history carried over from the previous publication) and this run's ops.quarantine."""
     con.execute(_OPS_DDL)

@@ -19,7 +19,10 @@ daily as (
         brand_id,
         count(*) as inbound,
         count(*) filter (where is_responded) as responded,
-        avg(first_response_minutes) as first_response_minutes_mean,
+        -- Averaged over whole seconds (exact integer sums; the minutes are whole seconds / 60 by
+        -- construction), then in minutes: a double average depends on the order parallel threads add
+        -- in, and a rerun must give bit-identical marts.
+        avg(cast(round(first_response_minutes * 60) as bigint)) / 60.0 as first_response_minutes_mean,
         median(first_response_minutes) as first_response_minutes_median,
         -- NULL (not 0) when the brand has no business hours configured.
         sum(case when is_business_hours then 1 when not is_business_hours then 0 end)

@@ -2,12 +2,14 @@
 
 Each asset parses its landing files into a typed lake dataset (Parquet, Hive folders by fetch
 date), sends every rejected line or record to quarantine with its reason, and reports the
-accounting as metadata and as a blocking check: a dataset whose counts do not reconcile does
-not feed dbt.
+accounting as metadata. Before anything is written, the Great Expectations raw suite validates the
+parsed frame (checks `gx_raw` and `records_reconcile`, see defs/quality/checks.py): a dataset that
+fails with error severity is not written and its step fails, so it never feeds dbt.
 """
 
 import dagster as dg
 
+from pipelines.defs.quality.checks import raw_check_specs, raw_results, validate_ingest
 from pipelines.defs.resources import WarehousePaths
 from pipelines.lib.brands import config_tables, load_brands
 from pipelines.lib.ingest import ingest_files
@@ -17,6 +19,9 @@ from pipelines.lib.schemas import DATASETS, Dataset
 
 OWNERS = ["team:data-engineering"]
 CONFIG_TABLES = ("brands", "brand_accounts", "brand_aliases", "competitor_sets", "goals")
+# The grain of each config table, for its description in the UI.
+_CONFIG_GRAIN = {"brands": "brand", "brand_accounts": "brand account", "brand_aliases": "brand alias",
+                 "competitor_sets": "competitor set", "goals": "goal"}
 
 
 def lake_key(platform: str, entity: str) -> dg.AssetKey:
@@ -32,14 +37,7 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
         description=f"{dataset.description} Parsed from landing/{dataset.platform}/{dataset.entity}/.",
         kinds={"polars", "parquet"},
         owners=OWNERS,
-        check_specs=[
-            dg.AssetCheckSpec(
-                "records_reconcile",
-                asset=key,
-                blocking=True,
-                description="records read = rows loaded + records quarantined + duplicates collapsed",
-            )
-        ],
+        check_specs=raw_check_specs(dataset),
     )
     def ingest(context: dg.AssetExecutionContext, warehouse: WarehousePaths):
         paths = warehouse.resolve()
@@ -49,6 +47,10 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
                 context.log.warning(f"refused landing/{refusal.path}: {refusal.reason}")
         files = scan.files_for(dataset)
         result = ingest_files(dataset, files, paths.landing)
+        outcome = validate_ingest(dataset, result, paths, context.run_id)
+        if outcome.errors:
+            context.log.error(outcome.describe())
+            yield from raw_results(dataset, outcome, paths)  # raises: nothing below runs
         replace_dataset_dir(result.rows, paths.lake / dataset.platform / dataset.entity)
         quarantine_path = paths.quarantine / dataset.platform / f"{dataset.entity}.parquet"
         write_parquet_atomic(result.quarantine, quarantine_path)
@@ -70,17 +72,7 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
                 ),
             }
         )
-        yield dg.AssetCheckResult(
-            check_name="records_reconcile",
-            passed=stats.reconciles,
-            severity=dg.AssetCheckSeverity.ERROR,
-            metadata={
-                "records_read": stats.records_read,
-                "rows_loaded": stats.rows_loaded,
-                "records_quarantined": stats.records_quarantined,
-                "duplicates_collapsed": stats.duplicates_collapsed,
-            },
-        )
+        yield from raw_results(dataset, outcome, paths)
 
     return ingest
 
@@ -90,7 +82,7 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
         dg.AssetSpec(
             ["lake", "config", name],
             group_name="config",
-            description=f"brands.yml → {name} (what to track). One row per {name.rstrip('s')}.",
+            description=f"brands.yml → {name} (what to track). One row per {_CONFIG_GRAIN[name]}.",
             kinds={"yaml", "parquet"},
             owners=OWNERS,
         )

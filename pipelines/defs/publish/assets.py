@@ -6,6 +6,7 @@ import dagster as dg
 
 from pipelines.defs.resources import WarehousePaths
 from pipelines.defs.transform.assets import dbt_models
+from pipelines.lib.freshness import DAILY_FRESHNESS
 from pipelines.lib.landing import scan_landing
 from pipelines.lib.publish import RunFacts, publish
 
@@ -21,6 +22,7 @@ from pipelines.lib.publish import RunFacts, publish
     kinds={"duckdb", "parquet"},
     owners=["team:data-engineering"],
     pool="duckdb_build",
+    freshness_policy=DAILY_FRESHNESS,
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehousePaths) -> dg.MaterializeResult:
     paths = warehouse.resolve()

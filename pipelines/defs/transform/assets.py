@@ -21,6 +21,8 @@ from pipelines.lib.dbt import (
     ensure_manifest,
 )
 from pipelines.lib.paths import resolve_paths
+from pipelines.lib.pause import pause_point
+from pipelines.lib.pii import KEY_ENV, using_demo_key
 
 MANIFEST = ensure_manifest(resolve_paths())
 
@@ -39,10 +41,20 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     whole_project = context.selected_asset_keys == context.assets_def.keys
     if not whole_project and paths.published_db.exists():
         shutil.copyfile(paths.published_db, paths.build_db)
+    if using_demo_key():
+        context.log.warning(
+            f"{KEY_ENV} is not set: commenter and mention-author pseudonyms use the public demo key, "
+            f"which anyone can reverse by hashing candidate names. Set {KEY_ENV} outside the demo."
+        )
     # dbt runs as a subprocess of this step and reads its configuration from the environment.
     os.environ.update(dbt_env(paths))
     context.log.info(f"dbt build into {paths.build_db} ({'full' if whole_project else 'partial'} build)")
-    yield from dbt.cli(build_args(), context=context).stream()
+    # One target folder per data dir, reused run after run: bounded disk (a folder per run grows by
+    # ~20 MB each time), dbt's partial parse is reused, and dbt's log sits beside the data it built.
+    invocation = dbt.cli(build_args(), context=context, target_path=paths.build_dir / "dbt_target")
+    for event in invocation.stream():
+        yield event
+        pause_point("dbt")  # test hook (no-op unless set): dbt is mid-way through the build file
 
 
 defs = dg.Definitions(

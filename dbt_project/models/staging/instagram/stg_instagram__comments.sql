@@ -1,3 +1,7 @@
+-- A table, not a view: it holds pseudonymised identities, computed once in the build with the key only the
+-- pipeline holds (a view would have to carry the key, or lack it, at read time).
+{{ config(materialized='table') }}
+
 with
 
 source as (
@@ -10,6 +14,12 @@ accounts as (
 
     select * from {{ ref('stg_config__tracked_accounts') }}
     where platform = 'instagram'
+
+),
+
+tracked_handles as (
+
+    select * from {{ ref('stg_config__tracked_handles') }}
 
 ),
 
@@ -37,15 +47,46 @@ renamed as (
 
 ),
 
+flagged as (
+
+    -- decided on the raw values, before they are pseudonymised: a tracked account wrote this comment
+    -- (Instagram withholds `from` on some comments; the username then identifies the account)
+    select
+        renamed.*,
+        renamed.author_id in (select accounts.account_id from accounts) as is_tracked_id,
+        lower(ltrim(renamed.author_username, '@')) in (
+            select tracked_handles.handle from tracked_handles
+        ) as is_tracked_handle
+
+    from renamed
+
+),
+
 final as (
 
     select
-        renamed.*,
-        {{ local_date('renamed.created_at', 'accounts.timezone') }} as created_date
+        -- ids
+        flagged.platform,
+        flagged.account_id,
+        flagged.comment_id,
+        flagged.media_id,
+        flagged.parent_comment_id,
+        {{ pseudonymised('flagged.author_id', 'flagged.is_tracked_id') }} as author_id,
+        -- dimensions
+        {{ pseudonymised('flagged.author_username', 'flagged.is_tracked_handle') }} as author_username,
+        coalesce(flagged.is_tracked_id, flagged.is_tracked_handle) as is_tracked_author,
+        flagged.text,
+        -- timestamps
+        flagged.created_at,
+        flagged.fetched_at,
+        -- lineage
+        flagged.source_file,
+        flagged.source_line,
+        {{ local_date('flagged.created_at', 'accounts.timezone') }} as created_date
 
-    from renamed
+    from flagged
     left join accounts
-        on renamed.account_id = accounts.account_id
+        on flagged.account_id = accounts.account_id
 
 )
 

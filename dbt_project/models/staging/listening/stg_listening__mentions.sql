@@ -1,10 +1,23 @@
 -- Social-listening export rows. Not tied to a tracked account (no account_id); dated per competitor set
 -- downstream.
+-- A table, not a view: it holds pseudonymised identities, computed once in the build with the key only the
+-- pipeline holds (a view would have to carry the key, or lack it, at read time).
+{{ config(materialized='table') }}
+
 with
+
+tracked_handles as (
+
+    select * from {{ ref('stg_config__tracked_handles') }}
+
+),
 
 source as (
 
-    select * from {{ source('lake', 'listening__mentions') }}
+    select
+        *,
+        lower(ltrim(author_handle, '@')) in (select tracked_handles.handle from tracked_handles) as is_tracked_author
+    from {{ source('lake', 'listening__mentions') }}
 
 ),
 
@@ -17,7 +30,10 @@ renamed as (
         coalesce(lower(platform), 'other') as platform,
         source_platform,
         url,
-        author_handle,
+        -- a person's handle is pseudonymised; a tracked brand account's handle (decided on the raw
+        -- value) stays readable, so mentions written by a brand can be told apart downstream
+        {{ pseudonymised('author_handle', 'is_tracked_author') }} as author_handle,
+        is_tracked_author,
         text,
         language,
         -- tools write positive/neutral/negative or -1/0/1: one vocabulary, anything else unknown

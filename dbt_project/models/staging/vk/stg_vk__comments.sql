@@ -1,3 +1,7 @@
+-- A table, not a view: it holds pseudonymised identities, computed once in the build with the key only the
+-- pipeline holds (a view would have to carry the key, or lack it, at read time).
+{{ config(materialized='table') }}
+
 with
 
 source as (
@@ -41,15 +45,44 @@ renamed as (
 
 ),
 
-final as (
+flagged as (
 
     select
         renamed.*,
-        {{ local_date('renamed.created_at', 'accounts.timezone') }} as created_date
+        -- decided on the raw ids, before they are pseudonymised: a tracked community wrote the comment,
+        -- or the comment answers one
+        renamed.author_id in (select accounts.account_id from accounts) as is_tracked_author,
+        renamed.reply_to_user_id in (select accounts.account_id from accounts) as is_reply_to_tracked
 
     from renamed
+
+),
+
+final as (
+
+    select
+        -- ids
+        flagged.platform,
+        flagged.account_id,
+        flagged.comment_id,
+        flagged.post_id,
+        flagged.parent_comment_id,
+        {{ pseudonymised('flagged.author_id', 'flagged.is_tracked_author') }} as author_id,
+        {{ pseudonymised('flagged.reply_to_user_id', 'flagged.is_reply_to_tracked') }} as reply_to_user_id,
+        -- dimensions
+        flagged.is_tracked_author,
+        flagged.text,
+        -- timestamps
+        flagged.created_at,
+        flagged.fetched_at,
+        -- lineage
+        flagged.source_file,
+        flagged.source_line,
+        {{ local_date('flagged.created_at', 'accounts.timezone') }} as created_date
+
+    from flagged
     left join accounts
-        on renamed.account_id = accounts.account_id
+        on flagged.account_id = accounts.account_id
 
 )
 

@@ -1,9 +1,20 @@
 -- Posts found by newsfeed.search (mentions). Dated per competitor set downstream, so no local date here.
+-- A table, not a view: it holds pseudonymised identities, computed once in the build with the key only the
+-- pipeline holds (a view would have to carry the key, or lack it, at read time).
+{{ config(materialized='table') }}
+
 with
 
 source as (
 
     select * from {{ source('lake', 'vk__search') }}
+
+),
+
+tracked_ids as (
+
+    select account_id from {{ ref('stg_config__tracked_accounts') }}
+    where platform = 'vk'
 
 ),
 
@@ -15,8 +26,15 @@ renamed as (
         -- the tracked account the search ran for, not the post's author
         capture_account_id as account_id,
         post_id,
-        owner_id,
-        from_id,
+        -- the wall owner and the writer: a person is pseudonymised, a tracked community (decided on the
+        -- raw id) stays readable
+        {{ pseudonymised('owner_id', 'owner_id in (select tracked_ids.account_id from tracked_ids)') }} as owner_id,
+        {{ pseudonymised('from_id', 'from_id in (select tracked_ids.account_id from tracked_ids)') }} as from_id,
+        coalesce(
+            from_id in (select tracked_ids.account_id from tracked_ids)
+            or owner_id in (select tracked_ids.account_id from tracked_ids),
+            false
+        ) as is_tracked_author,
         -- dimensions
         text,
         'https://vk.com/wall' || post_id as url,

@@ -1,9 +1,20 @@
 -- Videos found by the mentions search. Dated per competitor set downstream, so no local date here.
+-- A table, not a view: it holds pseudonymised identities, computed once in the build with the key only the
+-- pipeline holds (a view would have to carry the key, or lack it, at read time).
+{{ config(materialized='table') }}
+
 with
 
 source as (
 
     select * from {{ source('lake', 'youtube__search') }}
+
+),
+
+tracked_ids as (
+
+    select account_id from {{ ref('stg_config__tracked_accounts') }}
+    where platform = 'youtube'
 
 ),
 
@@ -15,9 +26,12 @@ renamed as (
         -- the tracked account the search ran for, not the video's channel
         capture_account_id as account_id,
         video_id,
-        channel_id,
+        -- the video's channel: a person's is pseudonymised, a tracked channel (decided on the raw id)
+        -- stays readable
+        {{ pseudonymised('channel_id', 'channel_id in (select tracked_ids.account_id from tracked_ids)') }} as channel_id,
         -- dimensions
-        channel_title,
+        {{ pseudonymised('channel_title', 'channel_id in (select tracked_ids.account_id from tracked_ids)') }} as channel_title,
+        channel_id in (select tracked_ids.account_id from tracked_ids) as is_tracked_author,
         title,
         description,
         'https://www.youtube.com/watch?v=' || video_id as url,

@@ -1,0 +1,121 @@
+"""Great Expectations checks at each stage, as Dagster asset checks.
+
+- raw: two checks on every ingest asset, run inside the ingest step on the frame about to be written
+  (`gx_raw`, and `records_reconcile` for the accounting identity). They cannot be separate check
+  steps: the dbt step runs dbt's source tests as checks on the same lake assets, and Dagster does
+  not hold a step back for blocking checks on assets that step itself checks. A dataset failing with
+  error severity is not written to the lake and fails its step, so dbt and publish never run.
+- staging and marts: one step after dbt reads the finished build file read-only and runs a suite per
+  table (`gx_staging`, `gx_marts`). Every check blocks; error-severity failures fail the step, so
+  the publish step does not run and the last publication stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import dagster as dg
+
+from expectations import Suite
+from expectations.marts import MART_SUITES, MIN_ROWS
+from expectations.raw import RAW_SUITES, accounting_parameters
+from expectations.staging import STAGING_SUITES
+from pipelines.lib.gx_batches import (
+    Batch,
+    ValidationSettings,
+    duckdb_batch,
+    open_build_read_only,
+    polars_batch,
+    previous_row_count,
+    row_count_floor,
+)
+from pipelines.lib.gx_checks import (
+    Outcome,
+    blocking_failure,
+    build_table_checks,
+    check_results,
+    check_specs,
+    render_data_docs,
+    validate,
+)
+from pipelines.lib.ingest import IngestResult
+from pipelines.lib.paths import Paths
+from pipelines.lib.schemas import Dataset
+
+WAREHOUSE_SUITES: tuple[Suite, ...] = (*STAGING_SUITES, *MART_SUITES)
+
+
+def raw_check_specs(dataset: Dataset) -> list[dg.AssetCheckSpec]:
+    return check_specs(RAW_SUITES[dataset.name])
+
+
+def validate_ingest(dataset: Dataset, result: IngestResult, paths: Paths, run_id: str) -> Outcome:
+    """The raw suite on the parsed frame, with the ingest accounting as the expected row count."""
+    suite = RAW_SUITES[dataset.name]
+    settings = ValidationSettings.from_env()
+    batch = polars_batch(result.rows, suite.sample_key, settings.max_rows)
+    stats = result.stats
+    parameters = accounting_parameters(
+        stats.records_read,
+        stats.records_quarantined,
+        stats.duplicates_collapsed,
+        rows_sampled_out=batch.rows_total - len(batch.frame),
+    )
+    counts = {
+        "records_read": stats.records_read,
+        "rows_loaded": stats.rows_loaded,
+        "records_quarantined": stats.records_quarantined,
+        "duplicates_collapsed": stats.duplicates_collapsed,
+    }
+    return validate(
+        suite, batch, validation_dir=paths.validation, run_id=run_id, parameters=parameters, extra=counts
+    )
+
+
+def raw_results(dataset: Dataset, outcome: Outcome, paths: Paths) -> Iterator[dg.AssetCheckResult]:
+    """The raw checks' results; after an error-severity failure, the step failure that stops the run.
+
+    Data Docs are rendered here only when the run stops (otherwise the warehouse step renders them).
+    """
+    yield from check_results(outcome)
+    failure = blocking_failure(
+        [outcome],
+        f"lake/{dataset.platform}/{dataset.entity} was not written (the previous lake dataset stays); "
+        "dbt and the publish step do not run, and the previous publication stays.",
+    )
+    if failure is not None:
+        render_data_docs(paths.validation)
+        raise failure
+
+
+def _warehouse_batches(
+    context: dg.AssetCheckExecutionContext, suites: Sequence[Suite]
+) -> Iterator[tuple[Suite, Batch, dict[str, int]]]:
+    paths: Paths = context.resources.warehouse.resolve()
+    settings = ValidationSettings.from_env()
+    if not paths.build_db.exists():
+        raise dg.Failure(f"no build file at {paths.build_db}: dbt did not build this run")
+    con = open_build_read_only(paths.build_db)
+    try:
+        for suite in suites:
+            batch = duckdb_batch(con, suite.sql or "", suite.sample_key, settings.max_rows)
+            parameters = {}
+            if any(r.kwargs.get("min_value") == {"$PARAMETER": MIN_ROWS} for r in suite.rules):
+                previous = previous_row_count(paths.published_parquet, suite.asset_key[-1])
+                parameters[MIN_ROWS] = row_count_floor(previous, settings.max_row_drop)
+            yield suite, batch, parameters
+    finally:
+        con.close()
+
+
+warehouse_expectations = build_table_checks(
+    "warehouse_expectations",
+    WAREHOUSE_SUITES,
+    _warehouse_batches,
+    validation_dir=lambda context: context.resources.warehouse.resolve().validation,
+    consequence="The publish step does not run; the previous publication stays.",
+    required_resource_keys={"warehouse"},
+    pool="duckdb_build",
+)
+
+defs = dg.Definitions(asset_checks=[warehouse_expectations])

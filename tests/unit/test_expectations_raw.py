@@ -1,0 +1,218 @@
+"""Raw suites: pass on generated data, fail on broken data in every rule family.
+
+That every raw suite passes on every dataset of a generated landing, with the real ingest accounting,
+is pinned by the pipeline run in tests/integration/test_validation_blocking.py; here a few datasets
+are ingested directly and broken one rule family at a time.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from expectations import ACCEPTED_VALUES, ACCOUNTING, NON_NEGATIVE, NOT_NULL, SCHEMA, TIME_WINDOW, UNIQUE
+from expectations.raw import RAW_SUITES, accounting_parameters
+from pipelines.lib.generator import generate
+from pipelines.lib.gx_batches import polars_batch
+from pipelines.lib.gx_checks import Outcome, blocking_failure, check_results, validate
+from pipelines.lib.ingest import IngestResult, ingest_files
+from pipelines.lib.landing import scan_landing
+from pipelines.lib.schemas import BY_NAME, DATASETS
+
+USED = ("instagram__media", "instagram__comments", "linkedin__follower_statistics", "facebook__posts")
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> dict[str, IngestResult]:
+    landing = tmp_path_factory.mktemp("raw") / "landing"
+    generate(landing, days=4, seed=5, scale=1)
+    scan = scan_landing(landing)
+    return {n: ingest_files(BY_NAME[n], scan.files_for(BY_NAME[n]), landing) for n in USED}
+
+
+@pytest.fixture(scope="module")
+def validation_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("validation")
+
+
+def _validate(name: str, frame: pl.DataFrame, validation_dir: Path, **counts: int) -> Outcome:
+    suite = RAW_SUITES[name]
+    batch = polars_batch(frame, suite.sample_key, 1_000_000)
+    records_read = counts.get("records_read", frame.height)
+    return validate(
+        suite,
+        batch,
+        validation_dir=validation_dir,
+        run_id="test-run",
+        parameters=accounting_parameters(records_read, 0, 0),
+    )
+
+
+def _failed(outcome: Outcome) -> set[tuple[str, str | None, str, str]]:
+    return {(f.family, f.column, f.severity, f.expectation) for f in outcome.failures}
+
+
+def test_every_dataset_has_a_suite_derived_from_its_contract() -> None:
+    assert set(RAW_SUITES) == {d.name for d in DATASETS}
+    for dataset in DATASETS:
+        suite = RAW_SUITES[dataset.name]
+        columns = next(r for r in suite.rules if r.expectation == "ExpectTableColumnsToMatchOrderedList")
+        assert columns.kwargs["column_list"] == list(dataset.schema.names())
+        unique = next(r for r in suite.rules if r.family == UNIQUE)
+        assert set(unique.kwargs.get("column_list") or [unique.kwargs["column"]]) == {
+            *dataset.key,
+            "fetched_at",
+        }
+        assert suite.check_names == ["gx_raw", "records_reconcile"]
+
+
+def test_linkedin_follower_gains_are_net_and_may_be_negative() -> None:
+    counters = {
+        r.column for r in RAW_SUITES["linkedin__follower_statistics"].rules if r.family == NON_NEGATIVE
+    }
+    assert "organic_follower_gain" not in counters and "paid_follower_gain" not in counters
+
+
+def test_nullable_key_parts_are_not_required() -> None:
+    required = {r.column for r in RAW_SUITES["linkedin__share_statistics"].rules if r.family == NOT_NULL}
+    assert required == {"organization_urn", "fetched_at"}  # share_urn NULL = organisation total
+
+
+def test_raw_suites_pass_on_generated_datasets(ingested, validation_dir: Path) -> None:
+    for name, result in ingested.items():
+        stats = result.stats
+        suite = RAW_SUITES[name]
+        outcome = validate(
+            suite,
+            polars_batch(result.rows, suite.sample_key, 1_000_000),
+            validation_dir=validation_dir,
+            run_id="sample",
+            parameters=accounting_parameters(
+                stats.records_read, stats.records_quarantined, stats.duplicates_collapsed
+            ),
+        )
+        assert result.rows.height > 0 and outcome.success, (name, [f.describe() for f in outcome.failures])
+        assert outcome.result_json is not None and outcome.result_json.exists()
+
+
+@pytest.fixture(scope="module")
+def media(ingested) -> pl.DataFrame:
+    return ingested["instagram__media"].rows
+
+
+def test_a_missing_column_and_a_wrong_type_fail_the_schema_rules(media, validation_dir: Path) -> None:
+    outcome = _validate("instagram__media", media.drop("caption"), validation_dir)
+    assert (SCHEMA, None, "error", "expect_table_columns_to_match_ordered_list") in _failed(outcome)
+    outcome = _validate(
+        "instagram__media", media.with_columns(pl.col("like_count").cast(pl.String)), validation_dir
+    )
+    assert _failed(outcome) >= {(SCHEMA, "like_count", "error", "expect_column_values_to_be_in_type_list")}
+
+
+def test_a_null_key_fails_not_null(media, validation_dir: Path) -> None:
+    broken = media.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(None).otherwise(pl.col("media_id")).alias("media_id")
+    )
+    outcome = _validate("instagram__media", broken, validation_dir)
+    assert (NOT_NULL, "media_id", "error", "expect_column_values_to_not_be_null") in _failed(outcome)
+
+
+def test_a_duplicate_capture_fails_unique(media, validation_dir: Path) -> None:
+    outcome = _validate("instagram__media", pl.concat([media, media.head(1)]), validation_dir)
+    failure = next(f for f in outcome.failures if f.family == UNIQUE)
+    assert failure.unexpected_count == 2 and failure.sample[0]["media_id"] == media["media_id"][0]
+
+
+def test_an_impossible_timestamp_fails_the_window(media, validation_dir: Path) -> None:
+    epoch = media.with_columns(pl.lit(datetime(1970, 1, 1, tzinfo=UTC)).alias("published_at"))
+    outcome = _validate("instagram__media", epoch, validation_dir)
+    assert _failed(outcome) == {(TIME_WINDOW, "published_at", "error", "expect_column_values_to_be_between")}
+    assert outcome.failures[0].sample[0].startswith("1970-01-01")
+
+
+def test_an_unknown_open_ended_label_only_warns(ingested, validation_dir: Path) -> None:
+    posts = ingested["facebook__posts"].rows
+    broken = posts.with_columns(pl.lit("reel_story_v2").alias("status_type"))
+    outcome = _validate("facebook__posts", broken, validation_dir)
+    assert _failed(outcome) == {(ACCEPTED_VALUES, "status_type", "warn", "expect_column_values_to_be_in_set")}
+    assert outcome.severity == "warn" and blocking_failure([outcome], "") is None
+    results = {r.check_name: r for r in check_results(outcome)}
+    assert results["gx_raw"].passed is False and results["gx_raw"].severity.value == "WARN"
+
+
+def test_a_negative_counter_fails_non_negative(media, validation_dir: Path) -> None:
+    outcome = _validate(
+        "instagram__media", media.with_columns(pl.lit(-1).alias("like_count")), validation_dir
+    )
+    failure = next(f for f in outcome.failures if f.family == NON_NEGATIVE)
+    assert (failure.column, failure.unexpected_count, failure.sample[:1]) == (
+        "like_count",
+        media.height,
+        [-1],
+    )
+
+
+def test_an_unknown_media_type_fails_accepted_values(media, validation_dir: Path) -> None:
+    broken = media.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0)
+        .then(pl.lit("HOLOGRAM"))
+        .otherwise(pl.col("media_type"))
+        .alias("media_type")
+    )
+    outcome = _validate("instagram__media", broken, validation_dir)
+    assert _failed(outcome) == {(ACCEPTED_VALUES, "media_type", "error", "expect_column_values_to_be_in_set")}
+    failure = blocking_failure([outcome], "stopped.")
+    assert failure is not None
+    assert "lake/instagram/media" in failure.description and "HOLOGRAM" in failure.description
+    assert "expect_column_values_to_be_in_set(media_type)" in failure.description
+
+
+def test_counts_that_do_not_reconcile_fail_records_reconcile_only(media, validation_dir: Path) -> None:
+    outcome = _validate("instagram__media", media, validation_dir, records_read=media.height + 1)
+    assert _failed(outcome) == {(ACCOUNTING, None, "error", "expect_table_row_count_to_equal")}
+    results = {r.check_name: r for r in check_results(outcome)}
+    assert results["records_reconcile"].passed is False and results["gx_raw"].passed is True
+    assert outcome.failures[0].observed_value == media.height
+
+
+def test_a_sampled_batch_still_reconciles(ingested, validation_dir: Path) -> None:
+    result = ingested["instagram__comments"]
+    suite = RAW_SUITES["instagram__comments"]
+    batch = polars_batch(result.rows, suite.sample_key, 100)
+    stats = result.stats
+    outcome = validate(
+        suite,
+        batch,
+        validation_dir=validation_dir,
+        run_id="sampled",
+        parameters=accounting_parameters(
+            stats.records_read,
+            stats.records_quarantined,
+            stats.duplicates_collapsed,
+            batch.rows_total - len(batch.frame),
+        ),
+    )
+    assert batch.sampled and len(batch.frame) == 100 and outcome.success
+
+
+def test_signed_linkedin_gains_pass(ingested, validation_dir: Path) -> None:
+    rows = ingested["linkedin__follower_statistics"].rows
+    assert rows.height > 0
+    outcome = _validate(
+        "linkedin__follower_statistics",
+        rows.with_columns(pl.lit(-3).alias("organic_follower_gain")),
+        validation_dir,
+    )
+    assert outcome.success, [f.describe() for f in outcome.failures]
+
+
+def test_results_are_kept_as_json_with_a_summary(media, validation_dir: Path) -> None:
+    outcome = _validate("instagram__media", media, validation_dir)
+    assert outcome.success and outcome.result_json is not None and outcome.result_json.exists()
+    summary = json.loads((validation_dir / "runs" / "test-run" / "raw.instagram__media.json").read_text())
+    assert summary["success"] is True and summary["result_json"] == str(outcome.result_json)
+    assert summary["asset"] == "lake/instagram/media" and summary["rows_validated"] == media.height

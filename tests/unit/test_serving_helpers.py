@@ -1,0 +1,107 @@
+"""The small pieces behind the reliability guarantees: run lock, disk-full messages, the pause hook,
+leftover cleanup in the lake, and the atomic Parquet-set swap of publish."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.lib.disk import DiskFull, disk_full_is_fatal, failure_headline, is_disk_full
+from pipelines.lib.lake import replace_dataset_dir, write_parquet_atomic
+from pipelines.lib.paths import resolve_paths
+from pipelines.lib.pause import pause_point
+from pipelines.lib.publish import swap_parquet_generation
+from pipelines.lib.run_lock import RunLocked, run_lock
+
+
+def test_second_holder_of_the_run_lock_is_refused_naming_file_and_pid(tmp_path: Path) -> None:
+    paths = resolve_paths(str(tmp_path / "landing"), str(tmp_path / "data"))
+    with run_lock(paths) as lock:
+        assert lock.read_text().startswith(f"pid {os.getpid()},")
+        with pytest.raises(RunLocked) as refused, run_lock(paths):
+            pass
+    message = str(refused.value)
+    assert str(lock) in message and f"pid {os.getpid()}" in message and "wait for it to finish" in message
+    with run_lock(paths):  # released on exit: taken again at once
+        pass
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        OSError(errno.ENOSPC, "No space left on device"),
+        pl.exceptions.ComputeError("parquet: underlying IO error: No space left on device (os error 28)"),
+        RuntimeError('IO Error: Could not write file "/d/x.duckdb": No space left on device'),
+    ],
+)
+def test_every_writers_disk_full_becomes_one_message_naming_the_file(error: Exception) -> None:
+    assert is_disk_full(error)
+    with pytest.raises(DiskFull) as raised, disk_full_is_fatal("/data/lake/x/posts"):
+        raise error
+    assert str(raised.value).startswith("disk full: no space left writing /data/lake/x/posts;")
+    assert raised.value.__cause__ is None  # the runner reports the innermost cause: this one
+
+
+def test_other_errors_pass_through_disk_full_guard() -> None:
+    with pytest.raises(ValueError), disk_full_is_fatal("/x"):
+        raise ValueError("not a disk problem")
+    assert failure_headline(["KeyError: 'x'"], "/data") is None
+
+
+def test_failure_headline_prefers_the_message_naming_the_file() -> None:
+    ours = "pipelines.lib.disk.DiskFull: disk full: no space left writing /data/lake/a; free space ..."
+    assert failure_headline(["OSError: [Errno 28] No space left on device", ours], "/data").startswith(
+        "disk full: no space left writing /data/lake/a;"
+    )
+    fallback = failure_headline(["OSError: [Errno 28] No space left on device"], "/data")
+    assert fallback and "writing under /data" in fallback and "SMM_DATA_DIR" in fallback
+
+
+def test_pause_point_is_a_no_op_unless_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    marker = tmp_path / "marker"
+    monkeypatch.setenv("SMM_TEST_PAUSE_MARKER", str(marker))
+    monkeypatch.setenv("SMM_TEST_PAUSE_SECONDS", "0")
+    monkeypatch.delenv("SMM_TEST_PAUSE_AT", raising=False)
+    pause_point("dbt")
+    assert not marker.exists()
+    monkeypatch.setenv("SMM_TEST_PAUSE_AT", "dbt")
+    pause_point("ingest")
+    assert not marker.exists()
+    pause_point("dbt")
+    assert marker.read_text() == str(os.getpid())
+
+
+def test_lake_write_removes_what_a_killed_write_left(tmp_path: Path) -> None:
+    target = tmp_path / "facebook" / "posts"
+    for leftover in (".posts.new-abc", ".posts.old-abc"):
+        (tmp_path / "facebook" / leftover / "fetch_date=2026-01-01").mkdir(parents=True)
+    quarantine = tmp_path / "q" / "posts.parquet"
+    quarantine.parent.mkdir()
+    (quarantine.parent / ".posts.parquet.dead.tmp").write_bytes(b"PAR1 partial")
+    frame = pl.DataFrame({"a": [1]})
+    replace_dataset_dir(frame, target, partition=False)
+    write_parquet_atomic(frame, quarantine)
+    assert sorted(p.name for p in (tmp_path / "facebook").iterdir()) == ["posts"]
+    assert sorted(p.name for p in quarantine.parent.iterdir()) == ["posts.parquet"]
+
+
+def test_parquet_set_is_swapped_by_one_link_and_old_sets_are_pruned(tmp_path: Path) -> None:
+    paths = resolve_paths(str(tmp_path / "landing"), str(tmp_path / "data"))
+    legacy = paths.published_parquet
+    legacy.mkdir(parents=True)
+    (legacy / "dim_brands.parquet").write_bytes(b"old layout")
+    generations = []
+    for n in range(3):
+        generation = paths.warehouse / f".parquet-g{n}"
+        generation.mkdir()
+        (generation / "dim_brands.parquet").write_text(str(n))
+        swap_parquet_generation(paths, generation)
+        generations.append(generation.name)
+        assert (paths.published_parquet / "dim_brands.parquet").read_text() == str(n)
+    assert paths.published_parquet.is_symlink()
+    # The current set and the one before it (readers may still be reading it); nothing older.
+    assert sorted(p.name for p in paths.warehouse.glob(".parquet*")) == generations[1:]
