@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -30,18 +32,37 @@ def _root_cause(error) -> str:
     return error.message.strip()[:2000]
 
 
+@contextmanager
+def _pointed_at(paths: Paths) -> Iterator[None]:
+    """Point the resources and the dbt subprocess at `paths` for one run, then restore the caller's
+    environment, so one run's dirs never leak into the next (tests run many in one process)."""
+    wanted = {
+        "SMM_LANDING_DIR": str(paths.landing),
+        "SMM_DATA_DIR": str(paths.data),
+        "SMM_BRANDS_FILE": str(paths.brands_file),
+    }
+    saved = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def run_full_job(paths: Paths, instance: dg.DagsterInstance | None = None) -> RunOutcome:
     """Materialise every asset for `paths` through the `smm_full` job."""
-    os.environ["SMM_LANDING_DIR"] = str(paths.landing)
-    os.environ["SMM_DATA_DIR"] = str(paths.data)
-    os.environ["SMM_BRANDS_FILE"] = str(paths.brands_file)
     from pipelines.definitions import defs
     from pipelines.defs.automation.jobs import FULL_JOB_NAME
 
     job = defs.resolve_job_def(FULL_JOB_NAME)
-    result = job.execute_in_process(
-        run_config=_RUN_CONFIG, instance=instance or dg.DagsterInstance.ephemeral(), raise_on_error=False
-    )
+    with _pointed_at(paths):
+        result = job.execute_in_process(
+            run_config=_RUN_CONFIG, instance=instance or dg.DagsterInstance.ephemeral(), raise_on_error=False
+        )
     failed = {}
     for event in result.all_events:
         if event.is_step_failure:

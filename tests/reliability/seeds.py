@@ -21,8 +21,8 @@ def _valid_envelope(line: bytes) -> bool:
 
 
 def valid_units(landing: Path) -> dict[str, tuple[Dataset, list[bytes]]]:
-    """Per dataset name: the dataset and up to MAX_LINES valid envelope lines, or its first whole
-    CSV/JSON export files (two, so both listening header variants are covered)."""
+    """Per dataset name: the dataset and up to MAX_LINES valid envelope lines, or up to two whole
+    CSV/JSON export files (so both listening header variants are covered)."""
     scan = scan_landing(landing)
     units: dict[str, tuple[Dataset, list[bytes]]] = {}
     for dataset in DATASETS:

@@ -24,7 +24,11 @@ def _tick(landing: Path, cursor: str | None) -> dg.SensorResult:
     context = dg.build_sensor_context(
         cursor=cursor,
         resources={
-            "warehouse": WarehousePaths(landing_dir=str(landing), data_dir=str(landing.parent / "data"))
+            "warehouse": WarehousePaths(
+                landing_dir=str(landing),
+                data_dir=str(landing.parent / "data"),
+                brands_file=str(landing / "brands.yml"),
+            )
         },
     )
     result = landing_sensor(context)
