@@ -17,6 +17,7 @@ from pipelines.lib.paths import resolve_paths
 if TYPE_CHECKING:
     from pipelines.lib.landing import LandingScan
     from pipelines.lib.paths import Paths
+    from pipelines.lib.run_options import RunOptions
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")
@@ -48,8 +49,16 @@ def generate(out: Path, days: int, seed: int, scale: int) -> None:
 
 
 @main.command()
-def run() -> None:
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Re-parse landing files fetched on or after this date (YYYY-MM-DD), even if parsed before.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Re-parse landing files fetched on or before this date (YYYY-MM-DD), even if parsed before.")
+@click.option("--full-refresh", is_flag=True, help="Re-parse every landing file (ignore the parse cache).")
+def run(since: datetime | None, until: datetime | None, full_refresh: bool) -> None:
     """Materialise everything for the configured dirs (SMM_LANDING_DIR, SMM_DATA_DIR, SMM_BRANDS_FILE).
+
+    Only new or changed landing files are parsed; the lake, marts and publication are then brought
+    up to date with the whole landing dir. --since/--until re-parse a date range (a backfill).
 
     One run at a time per data dir (a second one is refused at once). Exit 0 on success, 1 when
     the run failed (the previous publication stays), 2 when it was refused before starting.
@@ -59,7 +68,12 @@ def run() -> None:
     from pipelines.lib.landing import LandingDirMissing, scan_landing
     from pipelines.lib.publish import PublishError, check_published_not_locked
     from pipelines.lib.run_lock import RunLocked, run_lock
+    from pipelines.lib.run_options import RunOptions, RunOptionsError
 
+    try:
+        options = RunOptions(full_refresh=full_refresh, since=since and since.date(), until=until and until.date())
+    except RunOptionsError as exc:
+        _fail(f"--since/--until: {exc}")
     paths = resolve_paths()
     try:
         scan = scan_landing(paths.landing)
@@ -71,7 +85,7 @@ def run() -> None:
         _fail(str(exc))
     try:
         with run_lock(paths):
-            _run_locked(paths, scan)
+            _run_locked(paths, scan, options)
     except RunLocked as exc:
         _fail(str(exc))
     except OSError as exc:
@@ -80,18 +94,19 @@ def run() -> None:
         _fail(str(exc) if isinstance(exc, DiskFull) else disk_full_message(exc.filename or paths.data), code=1)
 
 
-def _run_locked(paths: Paths, scan: LandingScan) -> None:
+def _run_locked(paths: Paths, scan: LandingScan, options: RunOptions) -> None:
     """The run proper, under the data dir's run lock."""
     from pipelines.lib.disk import failure_headline, is_disk_full
 
     for refusal in scan.refused:
         click.echo(f"refused landing/{refusal.path}: {refusal.reason}", err=True)
     click.echo(f"landing {paths.landing} ({sum(map(len, scan.files.values()))} files) → data {paths.data}")
+    click.echo(options.describe())
 
     from pipelines.lib.runner import run_full_job
 
     started = time.perf_counter()
-    outcome = run_full_job(paths)
+    outcome = run_full_job(paths, options=options)
     elapsed = time.perf_counter() - started
     record = {
         "run_id": outcome.run_id, "status": "success" if outcome.success else "failure",

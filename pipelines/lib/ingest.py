@@ -198,27 +198,53 @@ def _read_json_document(path: Path, rel: str, out: _Collector) -> None:
 _READERS = {"jsonl": _read_jsonl, "csv": _read_csv, "json": _read_json_document}
 
 
-def ingest_files(dataset: Dataset, files: list[Path], landing: Path) -> IngestResult:
-    """Parse every landing file of one dataset; dedupe; return rows, quarantine and the accounting."""
+@dataclass
+class FileParse:
+    """One landing file parsed: its rows (before de-duplication across files), quarantine and counts.
+
+    The unit the parse cache keeps between runs (see parse_cache.py)."""
+
+    rows: pl.DataFrame
+    quarantine: pl.DataFrame
+    stats: IngestStats
+
+
+def parse_file(dataset: Dataset, path: Path, landing: Path) -> FileParse:
+    """Parse one landing file of `dataset`; a file-level problem becomes one quarantined record."""
     out = _Collector(dataset, landing)
-    reader = _READERS[dataset.file_kind]
-    for path in files:
-        rel = path.relative_to(landing).as_posix() if path.is_relative_to(landing) else str(path)
-        out.stats.files_read += 1
-        try:
-            out.stats.bytes_read += path.stat().st_size
-            reader(path, rel, out)
-        except Rejected as exc:
-            out.reject(rel, None, str(exc))
-        except OSError as exc:
-            out.reject(rel, None, f"cannot read file: {exc.strerror or exc}")
-    frame = out.frame()
-    deduped = collapse_duplicates(frame, dataset)
-    out.stats.duplicates_collapsed = frame.height - deduped.height
-    out.stats.rows_loaded = deduped.height
+    rel = path.relative_to(landing).as_posix() if path.is_relative_to(landing) else str(path)
+    out.stats.files_read = 1
+    try:
+        out.stats.bytes_read = path.stat().st_size
+        _READERS[dataset.file_kind](path, rel, out)
+    except Rejected as exc:
+        out.reject(rel, None, str(exc))
+    except OSError as exc:
+        out.reject(rel, None, f"cannot read file: {exc.strerror or exc}")
     out.stats.records_quarantined = len(out.rejects)
     quarantine = pl.DataFrame(out.rejects, schema=QUARANTINE_SCHEMA) if out.rejects else QUARANTINE_SCHEMA.to_frame()
-    return IngestResult(dataset=dataset, rows=deduped, quarantine=quarantine, stats=out.stats)
+    return FileParse(rows=out.frame(), quarantine=quarantine, stats=out.stats)
+
+
+def combine(dataset: Dataset, parses: list[FileParse]) -> IngestResult:
+    """The dataset from its files' parses (in landing order): rows de-duplicated, counts summed."""
+    stats = IngestStats()
+    for parse in parses:
+        for name in ("files_read", "lines_read", "records_read", "records_quarantined", "bytes_read"):
+            setattr(stats, name, getattr(stats, name) + getattr(parse.stats, name))
+    frames = [p.rows for p in parses if p.rows.height]
+    frame = pl.concat(frames, rechunk=True) if frames else dataset.schema.to_frame()
+    deduped = collapse_duplicates(frame, dataset)
+    stats.duplicates_collapsed = frame.height - deduped.height
+    stats.rows_loaded = deduped.height
+    rejected = [p.quarantine for p in parses if p.quarantine.height]
+    quarantine = pl.concat(rejected) if rejected else QUARANTINE_SCHEMA.to_frame()
+    return IngestResult(dataset=dataset, rows=deduped, quarantine=quarantine, stats=stats)
+
+
+def ingest_files(dataset: Dataset, files: list[Path], landing: Path) -> IngestResult:
+    """Parse every landing file of one dataset; dedupe; return rows, quarantine and the accounting."""
+    return combine(dataset, [parse_file(dataset, path, landing) for path in files])
 
 
 def collapse_duplicates(frame: pl.DataFrame, dataset: Dataset) -> pl.DataFrame:

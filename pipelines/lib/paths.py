@@ -51,6 +51,11 @@ class Paths:
         return self.build_dir / "smm_build.duckdb"
 
     @property
+    def parse_cache(self) -> Path:
+        """Parsed landing files kept between runs (parse_cache.py); safe to delete, costs one full parse."""
+        return self.data / "cache" / "parsed"
+
+    @property
     def runs_dir(self) -> Path:
         return self.data / "runs"
 

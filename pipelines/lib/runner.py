@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from pipelines.lib.paths import Paths
+from pipelines.lib.run_options import RunOptions
 
 _RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
@@ -53,15 +54,20 @@ def _pointed_at(paths: Paths) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def run_full_job(paths: Paths, instance: dg.DagsterInstance | None = None) -> RunOutcome:
-    """Materialise every asset for `paths` through the `smm_full` job."""
+def run_full_job(
+    paths: Paths, instance: dg.DagsterInstance | None = None, options: RunOptions | None = None
+) -> RunOutcome:
+    """Materialise every asset for `paths` through the `smm_full` job (`options`: what to re-parse)."""
     from pipelines.definitions import defs
     from pipelines.defs.automation.jobs import FULL_JOB_NAME
 
     job = defs.resolve_job_def(FULL_JOB_NAME)
     with _pointed_at(paths):
         result = job.execute_in_process(
-            run_config=_RUN_CONFIG, instance=instance or dg.DagsterInstance.ephemeral(), raise_on_error=False
+            run_config=_RUN_CONFIG,
+            instance=instance or dg.DagsterInstance.ephemeral(),
+            raise_on_error=False,
+            tags=(options or RunOptions()).to_tags(),
         )
     failed = {}
     for event in result.all_events:

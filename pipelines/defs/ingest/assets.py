@@ -12,9 +12,10 @@ import dagster as dg
 from pipelines.defs.quality.checks import raw_check_specs, raw_results, validate_ingest
 from pipelines.defs.resources import WarehousePaths
 from pipelines.lib.brands import config_tables, load_brands
-from pipelines.lib.ingest import ingest_files
 from pipelines.lib.lake import replace_dataset_dir, write_parquet_atomic
 from pipelines.lib.landing import scan_landing
+from pipelines.lib.parse_cache import ingest_cached
+from pipelines.lib.run_options import RunOptions
 from pipelines.lib.schemas import DATASETS, Dataset
 
 OWNERS = ["team:data-engineering"]
@@ -46,7 +47,9 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
             if refusal.path.startswith(f"{dataset.platform}/"):
                 context.log.warning(f"refused landing/{refusal.path}: {refusal.reason}")
         files = scan.files_for(dataset)
-        result = ingest_files(dataset, files, paths.landing)
+        result, cached = ingest_cached(
+            dataset, files, paths.landing, paths.parse_cache, RunOptions.from_tags(context.run.tags)
+        )
         outcome = validate_ingest(dataset, result, paths, context.run_id)
         if outcome.errors:
             context.log.error(outcome.describe())
@@ -58,12 +61,14 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
         context.log.info(
             f"{dataset.name}: {stats.files_read} files, {stats.records_read} records → "
             f"{stats.rows_loaded} loaded, {stats.records_quarantined} quarantined, "
-            f"{stats.duplicates_collapsed} duplicates collapsed"
+            f"{stats.duplicates_collapsed} duplicates collapsed; {cached.files_parsed} files parsed, "
+            f"{cached.files_cached} from the parse cache"
         )
         reasons = result.quarantine.group_by("reason").len().sort("len", descending=True).head(5)
         yield dg.MaterializeResult(
             metadata={
                 **{k: v for k, v in stats.as_dict().items()},
+                **cached.as_dict(),
                 "dagster/row_count": stats.rows_loaded,
                 "lake_path": dg.MetadataValue.path(str(paths.lake / dataset.platform / dataset.entity)),
                 "quarantine_path": dg.MetadataValue.path(str(quarantine_path)),
