@@ -54,11 +54,14 @@ def generate(out: Path, days: int, seed: int, scale: int) -> None:
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Re-parse landing files fetched on or before this date (YYYY-MM-DD), even if parsed before.")
 @click.option("--full-refresh", is_flag=True, help="Re-parse every landing file (ignore the parse cache).")
-def run(since: datetime | None, until: datetime | None, full_refresh: bool) -> None:
+@click.option("--if-changed", is_flag=True,
+              help="Do nothing (exit 0) when landing files, brands.yml and code are what the publication was built from.")
+def run(since: datetime | None, until: datetime | None, full_refresh: bool, if_changed: bool) -> None:
     """Materialise everything for the configured dirs (SMM_LANDING_DIR, SMM_DATA_DIR, SMM_BRANDS_FILE).
 
     Only new or changed landing files are parsed; the lake, marts and publication are then brought
     up to date with the whole landing dir. --since/--until re-parse a date range (a backfill).
+    --if-changed suits cron: a run with nothing new costs seconds instead of a rebuild.
 
     One run at a time per data dir (a second one is refused at once). Exit 0 on success, 1 when
     the run failed (the previous publication stays), 2 when it was refused before starting.
@@ -74,6 +77,8 @@ def run(since: datetime | None, until: datetime | None, full_refresh: bool) -> N
         options = RunOptions(full_refresh=full_refresh, since=since and since.date(), until=until and until.date())
     except RunOptionsError as exc:
         _fail(f"--since/--until: {exc}")
+    if if_changed and options != RunOptions():
+        _fail("--if-changed cannot be combined with --since/--until/--full-refresh (those always run)")
     paths = resolve_paths()
     try:
         scan = scan_landing(paths.landing)
@@ -85,7 +90,7 @@ def run(since: datetime | None, until: datetime | None, full_refresh: bool) -> N
         _fail(str(exc))
     try:
         with run_lock(paths):
-            _run_locked(paths, scan, options)
+            _run_locked(paths, scan, options, if_changed)
     except RunLocked as exc:
         _fail(str(exc))
     except OSError as exc:
@@ -94,9 +99,16 @@ def run(since: datetime | None, until: datetime | None, full_refresh: bool) -> N
         _fail(str(exc) if isinstance(exc, DiskFull) else disk_full_message(exc.filename or paths.data), code=1)
 
 
-def _run_locked(paths: Paths, scan: LandingScan, options: RunOptions) -> None:
+def _run_locked(paths: Paths, scan: LandingScan, options: RunOptions, if_changed: bool) -> None:
     """The run proper, under the data dir's run lock."""
     from pipelines.lib.disk import failure_headline, is_disk_full
+    from pipelines.lib.run_inputs import current_inputs, published_run_with, record_published_inputs
+
+    inputs = current_inputs(paths, scan)
+    if if_changed and (published := published_run_with(paths, inputs)):
+        click.echo(f"nothing new: landing files, brands.yml and code are those run {published} published "
+                   f"({paths.published_db}); not running")
+        return
 
     for refusal in scan.refused:
         click.echo(f"refused landing/{refusal.path}: {refusal.reason}", err=True)
@@ -115,6 +127,8 @@ def _run_locked(paths: Paths, scan: LandingScan, options: RunOptions) -> None:
     try:
         paths.runs_dir.mkdir(parents=True, exist_ok=True)
         (paths.runs_dir / "last_run.json").write_text(json.dumps(record, indent=2))
+        if outcome.success:
+            record_published_inputs(paths, inputs, outcome.run_id)
     except OSError as exc:
         if not is_disk_full(exc):
             raise

@@ -41,8 +41,12 @@ def dbt_env(paths: Paths, *, memory_limit: str = "4GB") -> dict[str, str]:
 
 
 def build_args(*, full_refresh: bool = False) -> list[str]:
-    """`dbt build` arguments for a run (selection comes from the Dagster context)."""
-    args = ["build"]
+    """`dbt build` arguments for a run (selection comes from the Dagster context).
+
+    Unit tests check formulas on fixed rows, not the data: they run in `make test`
+    (tests/integration/test_pipeline.py), not in every production build (as dbt recommends), which
+    saves ~9 node-seconds of every run."""
+    args = ["build", "--exclude-resource-type", "unit_test"]
     if full_refresh:
         args.append("--full-refresh")
     return args

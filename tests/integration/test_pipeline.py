@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 
+from pipelines.lib.dbt import DBT_EXECUTABLE, dbt_env
 from pipelines.lib.generator import generate
-from pipelines.lib.paths import resolve_paths
+from pipelines.lib.paths import DBT_PROJECT_DIR, resolve_paths
 from pipelines.lib.publish import MART_TABLES
 from pipelines.lib.runner import RunOutcome, run_full_job
 from pipelines.lib.schemas import DATASETS
@@ -79,6 +84,26 @@ def test_the_deleted_post_is_flagged_not_dropped(pipeline_run) -> None:
     finally:
         con.close()
     assert {tuple(p) for p in report.deleted_posts} <= deleted
+
+
+def test_every_dbt_unit_test_passes_against_the_built_warehouse(pipeline_run, tmp_path: Path) -> None:
+    """Runs build without dbt unit tests; they run here, against a copy of the published file
+    (dbt reads the column types of each tested model's inputs from it)."""
+    _, paths, _ = pipeline_run
+    build_copy = tmp_path / "unit.duckdb"
+    shutil.copy(paths.published_db, build_copy)
+    env = {**os.environ, **dbt_env(paths), "SMM_BUILD_DB": str(build_copy)}
+    proc = subprocess.run(
+        [DBT_EXECUTABLE, "test", "--select", "test_type:unit", "--project-dir", str(DBT_PROJECT_DIR),
+         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target")],
+        env=env, capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+    assert len(manifest["unit_tests"]) >= 20
+    assert sorted(r["unique_id"] for r in results) == sorted(manifest["unit_tests"])
+    assert {r["status"] for r in results} == {"pass"}
 
 
 def test_missing_landing_dir_fails_clearly(tmp_path: Path) -> None:

@@ -19,8 +19,8 @@ def test_dbt_builds_into_the_private_file_never_the_published_one(tmp_path: Path
 
 
 def test_build_args() -> None:
-    assert build_args() == ["build"]
-    assert build_args(full_refresh=True) == ["build", "--full-refresh"]
+    assert build_args() == ["build", "--exclude-resource-type", "unit_test"]
+    assert build_args(full_refresh=True)[-1] == "--full-refresh"
 
 
 def test_models_grouped_by_layer_and_keyed_under_warehouse() -> None:
