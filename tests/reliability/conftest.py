@@ -24,6 +24,7 @@ from pipelines.lib.generator import generate
 from pipelines.lib.publish import MART_TABLES
 from tests.reliability.helpers import (
     PROJECT_ROOT,
+    RUN_TIMEOUT,
     Figures,
     SmmResult,
     kill_at,
@@ -73,6 +74,7 @@ class Kill:
 
     phase: str
     returncode: int
+    seconds_to_reach_phase: float
     lake_temp_dirs: list[str]
     build_file_left: bool
     unpublished_generations: list[str]
@@ -87,6 +89,7 @@ class RepeatedRuns:
     results: list[SmmResult] = field(default_factory=list)
     snapshots: list[dict[str, list[tuple]]] = field(default_factory=list)
     sizes: list[int] = field(default_factory=list)
+    data_dir_bytes: list[int] = field(default_factory=list)
     ops_runs: list[int] = field(default_factory=list)
     leftovers_after_run: list[list[str]] = field(default_factory=list)
     kills: list[Kill] = field(default_factory=list)
@@ -96,13 +99,35 @@ class RepeatedRuns:
     refused_holder_pid: int = 0
 
 
-def _wait_for_lock_holder(lock: Path, pid: int, proc: subprocess.Popen, timeout: float = 120) -> None:
+def _wait_for_lock_holder(lock: Path, pid: int, proc: subprocess.Popen, timeout: float = RUN_TIMEOUT) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
         if lock.exists() and lock.read_text().startswith(f"pid {pid},"):
             return
         time.sleep(0.05)
     raise AssertionError(f"run {pid} never took the run lock {lock}")
+
+
+def _start_reader(published: Path, root: Path) -> tuple[subprocess.Popen, Path, Path, Path]:
+    """The reader process, already reading (waiting for the first publication) when this returns."""
+    out, ready, stop, log = root / "reader.json", root / "reader.ready", root / "reader.stop", root / "reader.log"
+    with log.open("w") as handle:  # a file, not a pipe nobody drains while the runs go on
+        reader = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("reader.py")), str(published), str(out), str(ready),
+             str(stop)],
+            cwd=PROJECT_ROOT, stdout=handle, stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while not ready.exists():
+        if reader.poll() is not None or time.monotonic() > deadline:
+            reader.kill()
+            raise AssertionError(f"the reader process never started reading:\n{log.read_text()[-3000:]}")
+        time.sleep(0.05)
+    return reader, out, stop, log
+
+
+def _data_dir_bytes(data: Path) -> int:
+    return sum(p.stat().st_size for p in data.rglob("*") if p.is_file() and not p.is_symlink())
 
 
 def published_state(data: Path) -> dict[str, Any]:
@@ -163,11 +188,7 @@ def repeated_runs(small_landing: Path, tmp_path_factory: pytest.TempPathFactory)
     env = smm_env(landing, data)
     out = RepeatedRuns(landing=landing, data=data)
     published = data / "warehouse" / "smm.duckdb"
-    reader_out, stop = root / "reader.json", root / "reader.stop"
-    reader = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("reader.py")), str(published), str(reader_out), str(stop)],
-        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    reader, reader_out, stop, reader_log = _start_reader(published, root)
     kill_before = {3: "ingest", 4: "dbt", 5: "publish"}
     try:
         for number in range(1, RUNS + 1):
@@ -183,6 +204,7 @@ def repeated_runs(small_landing: Path, tmp_path_factory: pytest.TempPathFactory)
                 out.kills.append(Kill(
                     phase=kill_before[number],
                     returncode=killed.returncode,
+                    seconds_to_reach_phase=round(killed.seconds, 1),
                     lake_temp_dirs=sorted(p.name for p in (data / "lake").glob("*/.*")),
                     build_file_left=(data / "build" / "smm_build.duckdb").exists(),
                     unpublished_generations=sorted(
@@ -194,7 +216,7 @@ def repeated_runs(small_landing: Path, tmp_path_factory: pytest.TempPathFactory)
             if number == 2:
                 holder = start_smm(env, "run")
                 _wait_for_lock_holder(data / "build" / ".run.lock", holder.pid, holder.proc)
-                out.refused = run_smm(env, "run", timeout=120)
+                out.refused = run_smm(env, "run")
                 out.refused_holder_pid = holder.pid
                 result = holder.wait()
             else:
@@ -203,13 +225,19 @@ def repeated_runs(small_landing: Path, tmp_path_factory: pytest.TempPathFactory)
             assert result.returncode == 0, f"run {number} failed:\n{result.stderr[-4000:]}"
             out.snapshots.append(mart_snapshot(published))
             out.sizes.append(published.stat().st_size)
+            out.data_dir_bytes.append(_data_dir_bytes(data))
             con = duckdb.connect(str(published), read_only=True)
             out.ops_runs.append(con.execute("select count(*) from ops.runs").fetchone()[0])
             con.close()
             out.leftovers_after_run.append(leftovers(data))
     finally:
-        stop.touch()
-        reader.wait(timeout=60)
+        stop.touch()  # the reader reads once more (the last publication), then writes its result
+        try:
+            reader.wait(timeout=RUN_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            reader.kill()
+            reader.wait()
+    assert reader_out.exists(), f"the reader process died (rc {reader.returncode}):\n{reader_log.read_text()[-3000:]}"
     out.reader = json.loads(reader_out.read_text())
     return out
 

@@ -17,6 +17,7 @@ import pytest
 
 from pipelines.lib.dbt import ensure_manifest
 from pipelines.lib.paths import resolve_paths
+from pipelines.lib.schemas import BY_NAME, UTC_TS
 from tests.reliability.conftest import FuzzedRun
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
@@ -38,6 +39,16 @@ def _lake(data: Path, dataset: str) -> pl.DataFrame:
     return pl.read_parquet(data / "lake" / dataset / "**" / "*.parquet", hive_partitioning=False)
 
 
+def _as_lake_types(frame: pl.DataFrame) -> pl.DataFrame:
+    """Timestamps from DuckDB in the lake's UTC spelling: DuckDB hands them over in its session time
+    zone, named after the machine's ("Etc/UTC" on some, "UTC" on others), and polars refuses to
+    join two spellings of one zone."""
+    return frame.with_columns(
+        pl.col(name).dt.convert_time_zone(UTC_TS.time_zone).dt.cast_time_unit(UTC_TS.time_unit)
+        for name, dtype in frame.schema.items() if isinstance(dtype, pl.Datetime) and dtype.time_zone
+    )
+
+
 def _published(run: FuzzedRun) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(run.data / "warehouse" / "smm.duckdb"), read_only=True)
 
@@ -51,10 +62,12 @@ def identities(fuzzed_run: FuzzedRun) -> dict[str, object]:
     checked, people, wrong = 0, set(), []
     try:
         for table, dataset, column, lake_column, keys in PSEUDONYMISED:
-            staged = pl.from_arrow(con.sql(
+            staged = _as_lake_types(pl.from_arrow(con.sql(
                 f"select {', '.join(keys)}, {column} as value, is_tracked_author from staging.{table}"
-            ).to_arrow_table()).with_columns(pl.col("fetched_at").dt.convert_time_zone("UTC"))
+            ).to_arrow_table()))
             raw = _lake(fuzzed_run.data, dataset).select([*keys, pl.col(lake_column).alias("raw")])
+            contract = BY_NAME[dataset.replace("/", "__")].schema
+            assert {k: raw.schema[k] for k in keys} == {k: contract[k] for k in keys}, f"{dataset}: lake types"
             joined = staged.join(raw, on=keys, how="inner")
             assert joined.height == staged.height > 0, f"{table}: staging rows do not map onto the lake"
             for value, raw_value, tracked in joined.select("value", "raw", "is_tracked_author").iter_rows():
