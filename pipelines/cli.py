@@ -34,10 +34,18 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Landing dir to write.")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Landing dir to write."
+)
 @click.option("--days", type=click.IntRange(1, 3650), default=90, show_default=True)
 @click.option("--seed", type=int, default=7, show_default=True)
-@click.option("--scale", type=click.IntRange(1, 1000), default=1, show_default=True, help="Multiplies accounts and posts.")
+@click.option(
+    "--scale",
+    type=click.IntRange(1, 1000),
+    default=1,
+    show_default=True,
+    help="Multiplies accounts and posts.",
+)
 def generate(out: Path, days: int, seed: int, scale: int) -> None:
     """Write a sample landing dir that follows the landing contract (with known defects)."""
     from pipelines.lib.generator import generate as run_generator
@@ -49,13 +57,24 @@ def generate(out: Path, days: int, seed: int, scale: int) -> None:
 
 
 @main.command()
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Re-parse landing files fetched on or after this date (YYYY-MM-DD), even if parsed before.")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Re-parse landing files fetched on or before this date (YYYY-MM-DD), even if parsed before.")
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Re-parse landing files fetched on or after this date (YYYY-MM-DD), even if parsed before.",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Re-parse landing files fetched on or before this date (YYYY-MM-DD), even if parsed before.",
+)
 @click.option("--full-refresh", is_flag=True, help="Re-parse every landing file (ignore the parse cache).")
-@click.option("--if-changed", is_flag=True,
-              help="Do nothing (exit 0) when landing files, brands.yml and code are what the publication was built from.")
+@click.option(
+    "--if-changed",
+    is_flag=True,
+    help="Do nothing (exit 0) when landing files, brands.yml and code are what the publication was built from.",
+)
 def run(since: datetime | None, until: datetime | None, full_refresh: bool, if_changed: bool) -> None:
     """Materialise everything for the configured dirs (SMM_LANDING_DIR, SMM_DATA_DIR, SMM_BRANDS_FILE).
 
@@ -74,7 +93,9 @@ def run(since: datetime | None, until: datetime | None, full_refresh: bool, if_c
     from pipelines.lib.run_options import RunOptions, RunOptionsError
 
     try:
-        options = RunOptions(full_refresh=full_refresh, since=since and since.date(), until=until and until.date())
+        options = RunOptions(
+            full_refresh=full_refresh, since=since and since.date(), until=until and until.date()
+        )
     except RunOptionsError as exc:
         _fail(f"--since/--until: {exc}")
     if if_changed and options != RunOptions():
@@ -96,7 +117,9 @@ def run(since: datetime | None, until: datetime | None, full_refresh: bool, if_c
     except OSError as exc:
         if not is_disk_full(exc):
             raise
-        _fail(str(exc) if isinstance(exc, DiskFull) else disk_full_message(exc.filename or paths.data), code=1)
+        _fail(
+            str(exc) if isinstance(exc, DiskFull) else disk_full_message(exc.filename or paths.data), code=1
+        )
 
 
 def _run_locked(paths: Paths, scan: LandingScan, options: RunOptions, if_changed: bool) -> None:
@@ -106,8 +129,10 @@ def _run_locked(paths: Paths, scan: LandingScan, options: RunOptions, if_changed
 
     inputs = current_inputs(paths, scan)
     if if_changed and (published := published_run_with(paths, inputs)):
-        click.echo(f"nothing new: landing files, brands.yml and code are those run {published} published "
-                   f"({paths.published_db}); not running")
+        click.echo(
+            f"nothing new: landing files, brands.yml and code are those run {published} published "
+            f"({paths.published_db}); not running"
+        )
         return
 
     for refusal in scan.refused:
@@ -121,8 +146,11 @@ def _run_locked(paths: Paths, scan: LandingScan, options: RunOptions, if_changed
     outcome = run_full_job(paths, options=options)
     elapsed = time.perf_counter() - started
     record = {
-        "run_id": outcome.run_id, "status": "success" if outcome.success else "failure",
-        "finished_at": datetime.now(UTC).isoformat(), "seconds": round(elapsed, 1), "failed_steps": outcome.failed_steps,
+        "run_id": outcome.run_id,
+        "status": "success" if outcome.success else "failure",
+        "finished_at": datetime.now(UTC).isoformat(),
+        "seconds": round(elapsed, 1),
+        "failed_steps": outcome.failed_steps,
     }
     try:
         paths.runs_dir.mkdir(parents=True, exist_ok=True)
@@ -189,18 +217,40 @@ def status() -> None:
 @click.option("--scale", type=click.IntRange(1, 1000), default=1, show_default=True)
 @click.option("--days", type=click.IntRange(1, 3650), default=90, show_default=True)
 @click.option("--seed", type=int, default=7, show_default=True)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Keep landing and data here (default: a temp dir, removed afterwards).")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write every figure as JSON here.")
-@click.option("--scenarios", default="full,rerun,empty,new-day", show_default=True,
-              help="Comma-separated subset of full,rerun,empty,new-day (full is required).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep landing and data here (default: a temp dir, removed afterwards).",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write every figure as JSON here.",
+)
+@click.option(
+    "--scenarios",
+    default="full,rerun,empty,new-day",
+    show_default=True,
+    help="Comma-separated subset of full,rerun,empty,new-day (full is required).",
+)
 def bench(scale: int, days: int, seed: int, out: Path | None, json_path: Path | None, scenarios: str) -> None:
     """Benchmark the full pipeline per stage against a plain-DuckDB floor (see pipelines/lib/bench.py)."""
     from pipelines.lib.bench import main as bench_main
 
-    sys.exit(bench_main(scale, days, out, json_path, seed, [s.strip() for s in scenarios.split(",") if s.strip()],
-                        echo=click.echo))
+    sys.exit(
+        bench_main(
+            scale,
+            days,
+            out,
+            json_path,
+            seed,
+            [s.strip() for s in scenarios.split(",") if s.strip()],
+            echo=click.echo,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -93,7 +93,7 @@ def markdown(results: list[dict[str, Any]]) -> str:
     """The scale table (wall / CPU seconds), and the per-stage table of each scale's full run."""
     head = (
         "| scale | landing MB (.jsonl) | capture lines | lake rows | floor s wall / CPU | full run s wall / CPU | "
-        "× floor wall / CPU | ingest s | dbt s | publish s | peak RSS MB | re-run s | one new day s | "
+        "× floor wall / CPU | ingest s | dbt s | GX validation s | publish s | peak RSS MB | re-run s | one new day s | "
         "empty landing s |"
     )
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
@@ -115,7 +115,7 @@ def markdown(results: list[dict[str, Any]]) -> str:
             f"{r['landing']['lines']:,} | {r['lake']['rows']:,.0f} | "
             f"{floor['seconds']:.2f} / {floor['cpu_seconds']:.2f} | {both('full')} | "
             f"{full['wall_seconds'] / floor['seconds']:.0f}× / {full['cpu_seconds'] / floor['cpu_seconds']:.0f}× | "
-            f"{full['ingest_seconds']:.1f} / {ingest_cpu:.1f} | {stage('dbt')} | {stage('publish')} | "
+            f"{full['ingest_seconds']:.1f} / {ingest_cpu:.1f} | {stage('dbt')} | {stage('validation')} | {stage('publish')} | "
             f"{max(run['peak_rss_mb'] for run in r['runs'].values()):.0f} | {both('rerun')} | "
             f"{both('new-day')} | {both('empty')} |"
         )

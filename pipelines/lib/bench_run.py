@@ -104,7 +104,14 @@ class RssSampler:
     def peak(self, start: float | None = None, end: float | None = None) -> float:
         """Highest sample in [start, end] (epoch seconds); the whole run when not given."""
         lo, hi = start or float("-inf"), end or float("inf")
-        return max((mb for t, mb, _ in self.samples if lo <= t <= hi), default=0.0)
+        inside = [mb for t, mb, _ in self.samples if lo <= t <= hi]
+        if inside or not self.samples:
+            return max(inside, default=0.0)
+        # A step shorter than the interval (publish at tiny scale) holds no sample: the samples just
+        # before and after it bracket what the tree held while it ran.
+        before = [mb for t, mb, _ in self.samples if t < lo][-1:]
+        after = [mb for t, mb, _ in self.samples if t > hi][:1]
+        return max(before + after)
 
     def cpu(self, start: float, end: float) -> float:
         """CPU seconds the tree used between the samples nearest to `start` and `end` (epoch seconds)."""

@@ -108,7 +108,9 @@ class _Reader:
 def load_brands(path: Path) -> BrandsConfig:
     """Parse and validate brands.yml. Raises BrandsFileError naming the line and field."""
     if not path.is_file():
-        raise BrandsFileError(f"{path}: brands file not found; set SMM_BRANDS_FILE or put brands.yml in the landing dir")
+        raise BrandsFileError(
+            f"{path}: brands file not found; set SMM_BRANDS_FILE or put brands.yml in the landing dir"
+        )
     reader = _Reader(path)
     try:
         root = yaml.compose(path.read_text(encoding="utf-8"))
@@ -196,7 +198,9 @@ def _business_hours(reader: _Reader, node: yaml.Node | None, where: str) -> Busi
     return BusinessHours(days=tuple(days), start=bounds[0], end=bounds[1])
 
 
-def _competitor_sets(reader: _Reader, node: yaml.Node | None, brand_ids: set[str]) -> dict[str, tuple[str, ...]]:
+def _competitor_sets(
+    reader: _Reader, node: yaml.Node | None, brand_ids: set[str]
+) -> dict[str, tuple[str, ...]]:
     sets: dict[str, tuple[str, ...]] = {}
     if node is None:
         return sets
@@ -230,7 +234,9 @@ def _goals(reader: _Reader, node: yaml.Node | None, brand_ids: set[str]) -> tupl
         if values["brand"] not in brand_ids:
             raise reader.fail(fields["brand"], f"{where}.brand: unknown brand {values['brand']!r}")
         if values["platform"] not in (*SOCIAL_PLATFORMS, "all"):
-            raise reader.fail(fields["platform"], f"{where}.platform: unknown platform {values['platform']!r}")
+            raise reader.fail(
+                fields["platform"], f"{where}.platform: unknown platform {values['platform']!r}"
+            )
         if values["metric"] not in GOAL_METRICS:
             raise reader.fail(fields["metric"], f"{where}.metric: expected one of {list(GOAL_METRICS)}")
         target = values["target"]
@@ -241,8 +247,16 @@ def _goals(reader: _Reader, node: yaml.Node | None, brand_ids: set[str]) -> tupl
                 raise reader.fail(fields[name], f"{where}.{name}: expected a date YYYY-MM-DD")
         if values["end"] < values["start"]:
             raise reader.fail(item, f"{where}: end is before start")
-        goals.append(Goal(values["brand"], values["platform"], values["metric"], float(target),
-                          values["start"], values["end"]))
+        goals.append(
+            Goal(
+                values["brand"],
+                values["platform"],
+                values["metric"],
+                float(target),
+                values["start"],
+                values["end"],
+            )
+        )
     return tuple(goals)
 
 
@@ -261,11 +275,22 @@ def config_tables(config: BrandsConfig) -> dict[str, pl.DataFrame]:
             }
             for b in config.brands
         ],
-        schema={"brand_id": pl.String, "brand_name": pl.String, "is_own": pl.Boolean, "timezone": pl.String,
-                "business_days": pl.String, "business_start": pl.String, "business_end": pl.String},
+        schema={
+            "brand_id": pl.String,
+            "brand_name": pl.String,
+            "is_own": pl.Boolean,
+            "timezone": pl.String,
+            "business_days": pl.String,
+            "business_start": pl.String,
+            "business_end": pl.String,
+        },
     )
     accounts = pl.DataFrame(
-        [{"brand_id": b.id, "platform": p, "account_id": a} for b in config.brands for p, a in b.accounts.items()],
+        [
+            {"brand_id": b.id, "platform": p, "account_id": a}
+            for b in config.brands
+            for p, a in b.accounts.items()
+        ],
         schema={"brand_id": pl.String, "platform": pl.String, "account_id": pl.String},
     )
     aliases = pl.DataFrame(
@@ -276,19 +301,39 @@ def config_tables(config: BrandsConfig) -> dict[str, pl.DataFrame]:
     sets_rows = []
     for set_id, members in config.competitor_sets.items():
         owner = next((m for m in members if m in own), members[0] if members else None)
-        sets_rows += [{"competitor_set_id": set_id, "brand_id": m, "is_set_owner": m == owner} for m in members]
+        sets_rows += [
+            {"competitor_set_id": set_id, "brand_id": m, "is_set_owner": m == owner} for m in members
+        ]
     sets = pl.DataFrame(
         sets_rows, schema={"competitor_set_id": pl.String, "brand_id": pl.String, "is_set_owner": pl.Boolean}
     )
     goals = pl.DataFrame(
         [
-            {"goal_id": f"{g.brand}:{g.platform}:{g.metric}:{g.start}:{g.end}", "brand_id": g.brand,
-             "platform": g.platform, "metric": g.metric, "target": g.target, "start_date": g.start,
-             "end_date": g.end}
+            {
+                "goal_id": f"{g.brand}:{g.platform}:{g.metric}:{g.start}:{g.end}",
+                "brand_id": g.brand,
+                "platform": g.platform,
+                "metric": g.metric,
+                "target": g.target,
+                "start_date": g.start,
+                "end_date": g.end,
+            }
             for g in config.goals
         ],
-        schema={"goal_id": pl.String, "brand_id": pl.String, "platform": pl.String, "metric": pl.String,
-                "target": pl.Float64, "start_date": pl.Date, "end_date": pl.Date},
+        schema={
+            "goal_id": pl.String,
+            "brand_id": pl.String,
+            "platform": pl.String,
+            "metric": pl.String,
+            "target": pl.Float64,
+            "start_date": pl.Date,
+            "end_date": pl.Date,
+        },
     )
-    return {"brands": brands, "brand_accounts": accounts, "brand_aliases": aliases,
-            "competitor_sets": sets, "goals": goals}
+    return {
+        "brands": brands,
+        "brand_accounts": accounts,
+        "brand_aliases": aliases,
+        "competitor_sets": sets,
+        "goals": goals,
+    }

@@ -78,7 +78,9 @@ class SmmDbtTranslator(DagsterDbtTranslator):
             return dg.AssetKey(["warehouse", dbt_resource_props["name"]])
         return super().get_asset_key(dbt_resource_props)
 
-    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None) -> dg.AssetSpec:
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
+    ) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
         if spec.group_name in FRESHNESS_GROUPS:
             return spec.replace_attributes(freshness_policy=DAILY_FRESHNESS)
@@ -102,9 +104,19 @@ def ensure_manifest(paths: Paths) -> Path:
     if manifest_is_stale():
         env = {**os.environ, **dbt_env(paths)}
         proc = subprocess.run(
-            [DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-             "--profiles-dir", str(DBT_PROJECT_DIR)],
-            env=env, capture_output=True, text=True, check=False,
+            [
+                DBT_EXECUTABLE,
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if proc.returncode != 0:
             raise RuntimeError(f"dbt parse failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")

@@ -55,7 +55,7 @@ def failure_headline(messages: Iterable[str], data_dir: Path | str) -> str | Non
     if not full:
         return None
     # Ours read "disk full: ... writing <file> ...", possibly behind an exception class name.
-    ours = [m[m.lower().index(f"{HEADLINE}:"):] for m in full if f"{HEADLINE}:" in m.lower()]
+    ours = [m[m.lower().index(f"{HEADLINE}:") :] for m in full if f"{HEADLINE}:" in m.lower()]
     if ours:
         return ours[0]
     detail = full[0].splitlines()[0][:200]

@@ -36,7 +36,9 @@ _DATASOURCE = "smm"
 _ASSET = "frame"  # one dataframe asset for every suite: each asset added re-serialises the whole config
 _SITE = "smm"
 _SAMPLE_SIZE = 10  # unexpected values kept per failed expectation (GX partial_unexpected_list)
-_RESULT_FORMAT = "BASIC"  # for failures: unexpected counts and values (SUMMARY adds value counts, ~30% dearer)
+_RESULT_FORMAT = (
+    "BASIC"  # for failures: unexpected counts and values (SUMMARY adds value counts, ~30% dearer)
+)
 _GX_SEVERITY = {"error": "critical", "warn": "warning"}
 
 
@@ -196,9 +198,9 @@ def _context(validation_dir: Path):
         progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
     )
     context = gx.get_context(mode="ephemeral", project_config=config)
-    context.data_sources.add_pandas(_DATASOURCE).add_dataframe_asset(_ASSET).add_batch_definition_whole_dataframe(
-        "whole"
-    )
+    context.data_sources.add_pandas(_DATASOURCE).add_dataframe_asset(
+        _ASSET
+    ).add_batch_definition_whole_dataframe("whole")
     _CONTEXTS[validation_dir] = context
     return context
 
@@ -229,7 +231,9 @@ def _validation_definition(validation_dir: Path, suite: Suite):
         meta={"stage": suite.stage, "asset": "/".join(suite.asset_key)},
     )
     if len(gx_suite.expectations) != len(suite.rules):  # the constructor logs and drops invalid ones
-        raise ValueError(f"suite {suite.name}: {len(suite.rules) - len(gx_suite.expectations)} invalid rule(s)")
+        raise ValueError(
+            f"suite {suite.name}: {len(suite.rules) - len(gx_suite.expectations)} invalid rule(s)"
+        )
     gx_suite = context.suites.add(gx_suite)
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=suite.name, data=batch_definition, suite=gx_suite)

@@ -29,7 +29,13 @@ from pipelines.lib.parsers.base import Capture, Rejected, to_str, to_ts
 from pipelines.lib.schemas import Dataset
 
 QUARANTINE_SCHEMA = pl.Schema(
-    {"platform": pl.String, "entity": pl.String, "source_file": pl.String, "line": pl.Int64, "reason": pl.String}
+    {
+        "platform": pl.String,
+        "entity": pl.String,
+        "source_file": pl.String,
+        "line": pl.Int64,
+        "reason": pl.String,
+    }
 )
 _EXPORT_TIME = re.compile(r"^(\d{8}T\d{6}Z)_")
 _MAX_REASON = 300
@@ -76,8 +82,13 @@ class _Collector:
     def reject(self, rel: str, line: int | None, reason: str) -> None:
         self.stats.records_read += 1
         self.rejects.append(
-            {"platform": self.dataset.platform, "entity": self.dataset.entity, "source_file": rel,
-             "line": line, "reason": reason[:_MAX_REASON]}
+            {
+                "platform": self.dataset.platform,
+                "entity": self.dataset.entity,
+                "source_file": rel,
+                "line": line,
+                "reason": reason[:_MAX_REASON],
+            }
         )
 
     def take(self, rel: str, line: int, capture: Capture) -> None:
@@ -179,8 +190,12 @@ def _read_csv(path: Path, rel: str, out: _Collector) -> None:
             continue
         out.stats.lines_read += 1
         if None in record:
-            out.reject(rel, reader.line_num, f"row has {len(record[None]) + len(reader.fieldnames)} fields, "
-                                             f"header has {len(reader.fieldnames)}")
+            out.reject(
+                rel,
+                reader.line_num,
+                f"row has {len(record[None]) + len(reader.fieldnames)} fields, "
+                f"header has {len(reader.fieldnames)}",
+            )
             continue
         out.take(rel, reader.line_num, Capture(fetched_at, None, None, None, record))
 
@@ -222,7 +237,9 @@ def parse_file(dataset: Dataset, path: Path, landing: Path) -> FileParse:
     except OSError as exc:
         out.reject(rel, None, f"cannot read file: {exc.strerror or exc}")
     out.stats.records_quarantined = len(out.rejects)
-    quarantine = pl.DataFrame(out.rejects, schema=QUARANTINE_SCHEMA) if out.rejects else QUARANTINE_SCHEMA.to_frame()
+    quarantine = (
+        pl.DataFrame(out.rejects, schema=QUARANTINE_SCHEMA) if out.rejects else QUARANTINE_SCHEMA.to_frame()
+    )
     return FileParse(rows=out.frame(), quarantine=quarantine, stats=out.stats)
 
 

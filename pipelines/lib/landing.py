@@ -69,10 +69,14 @@ def scan_landing(landing: Path) -> LandingScan:
             continue
         if top.is_file():
             if top.name not in _TOP_LEVEL_FILES:
-                scan.refused.append(Refusal(rel, "file outside <platform>/<entity>/; not part of the contract"))
+                scan.refused.append(
+                    Refusal(rel, "file outside <platform>/<entity>/; not part of the contract")
+                )
             continue
         if top.name not in PLATFORMS:
-            scan.refused.append(Refusal(rel, f"unknown platform {top.name!r}; expected one of {list(PLATFORMS)}"))
+            scan.refused.append(
+                Refusal(rel, f"unknown platform {top.name!r}; expected one of {list(PLATFORMS)}")
+            )
             continue
         for entity_dir in sorted(top.iterdir()):
             _scan_entity(root, top.name, entity_dir, scan)
@@ -91,7 +95,9 @@ def _scan_entity(root: Path, platform: str, entity_dir: Path, scan: LandingScan)
     dataset = BY_PATH.get((platform, entity_dir.name))
     if dataset is None or not entity_dir.is_dir():
         known = sorted(e for p, e in BY_PATH if p == platform)
-        scan.refused.append(Refusal(rel, f"unknown entity {entity_dir.name!r} for {platform}; expected one of {known}"))
+        scan.refused.append(
+            Refusal(rel, f"unknown entity {entity_dir.name!r} for {platform}; expected one of {known}")
+        )
         return
     for path in sorted(entity_dir.rglob("*")):
         file_rel = path.relative_to(root).as_posix()

@@ -82,7 +82,9 @@ class ParseCache:
         text = f"{code_version()}\0{rel}\0{fingerprint.sha256}"
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
-    def parse(self, path: Path, rel: str, parser: Callable[[], FileParse], *, refresh: bool = False) -> FileParse:
+    def parse(
+        self, path: Path, rel: str, parser: Callable[[], FileParse], *, refresh: bool = False
+    ) -> FileParse:
         """The file's parse: from the cache when its content was parsed before (unless `refresh`)."""
         try:
             fingerprint = fingerprint_file(path, self._index.get(rel))
@@ -120,7 +122,9 @@ class ParseCache:
         with disk_full_is_fatal(self.folder):
             if parsed.rows.height:
                 _write_atomic(self.folder / f"{key}.parquet", parsed.rows.write_parquet)
-            _write_atomic(self.folder / f"{key}.json", lambda tmp: tmp.write_text(json.dumps(meta, default=str)))
+            _write_atomic(
+                self.folder / f"{key}.json", lambda tmp: tmp.write_text(json.dumps(meta, default=str))
+            )
 
     def finish(self) -> None:
         """Record the fingerprints seen and drop entries no current landing file uses."""

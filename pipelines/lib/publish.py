@@ -88,7 +88,8 @@ def lake_rows_loaded(paths: Paths) -> int:
     if not paths.lake.is_dir():
         return 0
     files = [
-        f for f in paths.lake.glob("*/*/**/*.parquet")
+        f
+        for f in paths.lake.glob("*/*/**/*.parquet")
         if _visible(f, paths.lake) and f.relative_to(paths.lake).parts[0] != "config"
     ]
     return sum(pq.read_metadata(f).num_rows for f in files)
@@ -149,10 +150,19 @@ def write_ops_tables(con: duckdb.DuckDBPyConnection, paths: Paths, facts: RunFac
             [(facts.run_id, *[*r.path.split("/"), "", ""][:2], r.path, r.reason) for r in facts.refused],
         )
     rows_loaded = lake_rows_loaded(paths)
-    quarantined = con.execute("select count(*) from ops.quarantine where run_id = ?", [facts.run_id]).fetchone()[0]
+    quarantined = con.execute(
+        "select count(*) from ops.quarantine where run_id = ?", [facts.run_id]
+    ).fetchone()[0]
     con.execute(
         "insert into ops.runs values (?, ?, ?, 'success', ?, ?, ?)",
-        [facts.run_id, facts.started_at, datetime.now(UTC), facts.landing_files_read, rows_loaded, quarantined],
+        [
+            facts.run_id,
+            facts.started_at,
+            datetime.now(UTC),
+            facts.landing_files_read,
+            rows_loaded,
+            quarantined,
+        ],
     )
     return {"rows_loaded": rows_loaded, "rows_quarantined": quarantined}
 

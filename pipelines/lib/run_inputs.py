@@ -23,9 +23,15 @@ from pipelines.lib.paths import PROJECT_ROOT, Paths
 from pipelines.lib.pii import pii_key
 
 RECORD = "published_inputs.json"
-_CODE_GLOBS = ("pipelines/**/*.py", "expectations/**/*.py", "dbt_project/dbt_project.yml",
-               "dbt_project/models/**/*", "dbt_project/macros/**/*", "dbt_project/seeds/**/*",
-               "dbt_project/tests/**/*")
+_CODE_GLOBS = (
+    "pipelines/**/*.py",
+    "expectations/**/*.py",
+    "dbt_project/dbt_project.yml",
+    "dbt_project/models/**/*",
+    "dbt_project/macros/**/*",
+    "dbt_project/seeds/**/*",
+    "dbt_project/tests/**/*",
+)
 
 
 def code_digest(root: Path = PROJECT_ROOT) -> str:
@@ -80,8 +86,11 @@ def published_run_with(paths: Paths, inputs: RunInputs) -> str | None:
 
 def record_published_inputs(paths: Paths, inputs: RunInputs, run_id: str) -> None:
     paths.runs_dir.mkdir(parents=True, exist_ok=True)
-    record = {"run_id": run_id, "digest": inputs.digest,
-              "files": {rel: fp.encode() for rel, fp in sorted(inputs.files.items())}}
+    record = {
+        "run_id": run_id,
+        "digest": inputs.digest,
+        "files": {rel: fp.encode() for rel, fp in sorted(inputs.files.items())},
+    }
     tmp = _record_path(paths).with_suffix(".tmp")
     tmp.write_text(json.dumps(record))
     tmp.replace(_record_path(paths))

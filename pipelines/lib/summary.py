@@ -57,8 +57,13 @@ def warehouse_summary(db: Path) -> str:
     """Row counts, last run, quarantine, and headline figures of the published warehouse."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        parts = ["== last runs (ops.runs)", _table(con, "select * from ops.runs order by finished_at desc limit 3")]
-        counts = " union all ".join(f"select '{t}' as mart_table, count(*) as row_count from marts.{t}" for t in MART_TABLES)
+        parts = [
+            "== last runs (ops.runs)",
+            _table(con, "select * from ops.runs order by finished_at desc limit 3"),
+        ]
+        counts = " union all ".join(
+            f"select '{t}' as mart_table, count(*) as row_count from marts.{t}" for t in MART_TABLES
+        )
         parts += ["== mart row counts", _table(con, counts)]
         parts += [
             "== quarantine of the last run, by dataset",

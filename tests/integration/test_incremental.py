@@ -89,7 +89,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     after = mart_snapshot(growing.published_db)
     outcomes["full_rebuild"] = run_full_job(rebuilt, instance=instance)
     outcomes["backfill_one_day"] = run_full_job(
-        growing, instance=instance, options=RunOptions(since=_backfill_day(last_day), until=_backfill_day(last_day))
+        growing,
+        instance=instance,
+        options=RunOptions(since=_backfill_day(last_day), until=_backfill_day(last_day)),
     )
     return Runs(
         growing=growing,
@@ -110,10 +112,14 @@ def test_every_run_succeeds(runs: Runs) -> None:
 
 
 def test_one_new_day_parses_only_the_new_files(runs: Runs) -> None:
-    assert runs.parse_counts["first_30_days"] == {"files_parsed": runs.landing_files - len(runs.new_files),
-                                                  "files_cached": 0}
-    assert runs.parse_counts["one_new_day"] == {"files_parsed": len(runs.new_files),
-                                                "files_cached": runs.landing_files - len(runs.new_files)}
+    assert runs.parse_counts["first_30_days"] == {
+        "files_parsed": runs.landing_files - len(runs.new_files),
+        "files_cached": 0,
+    }
+    assert runs.parse_counts["one_new_day"] == {
+        "files_parsed": len(runs.new_files),
+        "files_cached": runs.landing_files - len(runs.new_files),
+    }
     # Every platform lands something daily, so the new day is more than one file.
     assert len({rel.split("/")[0] for rel in runs.new_files}) == len({d.platform for d in DATASETS})
 
@@ -145,7 +151,11 @@ def test_the_new_day_restates_posts_published_before_it(runs: Runs) -> None:
 
 def test_backfill_reparses_only_the_date_range_and_changes_nothing(runs: Runs) -> None:
     backfill_day = _backfill_day(runs.last_day)
-    files_that_day = sum(1 for p in _landing_files(runs.growing.landing) if landing_file_date(p) == backfill_day)
-    assert runs.parse_counts["backfill_one_day"] == {"files_parsed": files_that_day,
-                                                    "files_cached": runs.landing_files - files_that_day}
+    files_that_day = sum(
+        1 for p in _landing_files(runs.growing.landing) if landing_file_date(p) == backfill_day
+    )
+    assert runs.parse_counts["backfill_one_day"] == {
+        "files_parsed": files_that_day,
+        "files_cached": runs.landing_files - files_that_day,
+    }
     assert snapshot_diff(mart_snapshot(runs.growing.published_db), runs.marts_after_new_day) == {}

@@ -80,7 +80,9 @@ def test_the_deleted_post_is_flagged_not_dropped(pipeline_run) -> None:
     report, paths, _ = pipeline_run
     con = duckdb.connect(str(paths.published_db), read_only=True)
     try:
-        deleted = set(con.execute("select platform, post_id from marts.dim_posts where is_deleted").fetchall())
+        deleted = set(
+            con.execute("select platform, post_id from marts.dim_posts where is_deleted").fetchall()
+        )
     finally:
         con.close()
     assert {tuple(p) for p in report.deleted_posts} <= deleted
@@ -94,9 +96,22 @@ def test_every_dbt_unit_test_passes_against_the_built_warehouse(pipeline_run, tm
     shutil.copy(paths.published_db, build_copy)
     env = {**os.environ, **dbt_env(paths), "SMM_BUILD_DB": str(build_copy)}
     proc = subprocess.run(
-        [DBT_EXECUTABLE, "test", "--select", "test_type:unit", "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target")],
-        env=env, capture_output=True, text=True, check=False,
+        [
+            DBT_EXECUTABLE,
+            "test",
+            "--select",
+            "test_type:unit",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(tmp_path / "target"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stdout[-4000:]
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
@@ -111,7 +126,8 @@ def test_missing_landing_dir_fails_clearly(tmp_path: Path) -> None:
 
     from pipelines.cli import main
 
-    result = CliRunner().invoke(main, ["run"], env={"SMM_LANDING_DIR": str(tmp_path / "nope"),
-                                                    "SMM_DATA_DIR": str(tmp_path / "data")})
+    result = CliRunner().invoke(
+        main, ["run"], env={"SMM_LANDING_DIR": str(tmp_path / "nope"), "SMM_DATA_DIR": str(tmp_path / "data")}
+    )
     assert result.exit_code == 2
     assert "does not exist" in result.output and "SMM_LANDING_DIR" in result.output

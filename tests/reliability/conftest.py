@@ -110,12 +110,25 @@ def _wait_for_lock_holder(lock: Path, pid: int, proc: subprocess.Popen, timeout:
 
 def _start_reader(published: Path, root: Path) -> tuple[subprocess.Popen, Path, Path, Path]:
     """The reader process, already reading (waiting for the first publication) when this returns."""
-    out, ready, stop, log = root / "reader.json", root / "reader.ready", root / "reader.stop", root / "reader.log"
+    out, ready, stop, log = (
+        root / "reader.json",
+        root / "reader.ready",
+        root / "reader.stop",
+        root / "reader.log",
+    )
     with log.open("w") as handle:  # a file, not a pipe nobody drains while the runs go on
         reader = subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("reader.py")), str(published), str(out), str(ready),
-             str(stop)],
-            cwd=PROJECT_ROOT, stdout=handle, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                str(Path(__file__).with_name("reader.py")),
+                str(published),
+                str(out),
+                str(ready),
+                str(stop),
+            ],
+            cwd=PROJECT_ROOT,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + RUN_TIMEOUT
     while not ready.exists():
@@ -196,23 +209,28 @@ def repeated_runs(small_landing: Path, tmp_path_factory: pytest.TempPathFactory)
                 original = sorted((landing / "facebook" / "comments").glob("*.jsonl"))[0]
                 copy = original.with_name(f"{original.stem}-landed-again.jsonl")
                 shutil.copyfile(original, copy)
-                out.duplicated = (original.relative_to(landing).as_posix(), copy.relative_to(landing).as_posix())
+                out.duplicated = (
+                    original.relative_to(landing).as_posix(),
+                    copy.relative_to(landing).as_posix(),
+                )
             if number in kill_before:
                 before = published_state(data)
                 generations_before = {p.name for p in (data / "warehouse").glob(".parquet-*")}
                 killed = kill_at(env, kill_before[number], root / "paused")
-                out.kills.append(Kill(
-                    phase=kill_before[number],
-                    returncode=killed.returncode,
-                    seconds_to_reach_phase=round(killed.seconds, 1),
-                    lake_temp_dirs=sorted(p.name for p in (data / "lake").glob("*/.*")),
-                    build_file_left=(data / "build" / "smm_build.duckdb").exists(),
-                    unpublished_generations=sorted(
-                        {p.name for p in (data / "warehouse").glob(".parquet-*")} - generations_before
-                    ),
-                    published_intact=published_state(data) == before,
-                    publication_readable=_readable(data),
-                ))
+                out.kills.append(
+                    Kill(
+                        phase=kill_before[number],
+                        returncode=killed.returncode,
+                        seconds_to_reach_phase=round(killed.seconds, 1),
+                        lake_temp_dirs=sorted(p.name for p in (data / "lake").glob("*/.*")),
+                        build_file_left=(data / "build" / "smm_build.duckdb").exists(),
+                        unpublished_generations=sorted(
+                            {p.name for p in (data / "warehouse").glob(".parquet-*")} - generations_before
+                        ),
+                        published_intact=published_state(data) == before,
+                        publication_readable=_readable(data),
+                    )
+                )
             if number == 2:
                 holder = start_smm(env, "run")
                 _wait_for_lock_holder(data / "build" / ".run.lock", holder.pid, holder.proc)
@@ -237,7 +255,9 @@ def repeated_runs(small_landing: Path, tmp_path_factory: pytest.TempPathFactory)
         except subprocess.TimeoutExpired:
             reader.kill()
             reader.wait()
-    assert reader_out.exists(), f"the reader process died (rc {reader.returncode}):\n{reader_log.read_text()[-3000:]}"
+    assert reader_out.exists(), (
+        f"the reader process died (rc {reader.returncode}):\n{reader_log.read_text()[-3000:]}"
+    )
     out.reader = json.loads(reader_out.read_text())
     return out
 
@@ -257,7 +277,8 @@ class FuzzedRun:
 def _landing_hashes(landing: Path) -> dict[str, str]:
     return {
         p.relative_to(landing).as_posix(): sha256_file(p)
-        for p in sorted(landing.rglob("*")) if p.is_file() and not p.is_symlink()
+        for p in sorted(landing.rglob("*"))
+        if p.is_file() and not p.is_symlink()
     }
 
 
@@ -273,8 +294,10 @@ def fuzzed_run(small_landing: Path, tmp_path_factory: pytest.TempPathFactory) ->
     for dataset, units in valid_units(small_landing).values():
         first = sorted((landing / dataset.platform / dataset.entity).iterdir())[0]
         if dataset.file_kind == "jsonl":
-            lines = [mutate_unit(rnd.choice(units), "jsonl", rnd.sample(KINDS, rnd.randint(1, 3)), rnd)
-                     for _ in range(12)]
+            lines = [
+                mutate_unit(rnd.choice(units), "jsonl", rnd.sample(KINDS, rnd.randint(1, 3)), rnd)
+                for _ in range(12)
+            ]
             with first.open("ab") as handle:
                 handle.write(b"\n" + b"\n".join(lines) + b"\n")
             mutated += len(lines)
@@ -282,12 +305,16 @@ def fuzzed_run(small_landing: Path, tmp_path_factory: pytest.TempPathFactory) ->
             for n in range(3):
                 suffix = first.name.split("_", 1)[1]
                 target = first.with_name(f"20260104T00000{n}Z_{suffix}")
-                target.write_bytes(mutate_unit(units[0], dataset.file_kind, rnd.sample(KINDS, rnd.randint(1, 2)), rnd))
+                target.write_bytes(
+                    mutate_unit(units[0], dataset.file_kind, rnd.sample(KINDS, rnd.randint(1, 2)), rnd)
+                )
                 mutated += 1
     # One line with a 1 MB string, and the three kinds of path the contract refuses.
     with sorted((landing / "x" / "mentions").iterdir())[0].open("ab") as handle:
-        handle.write(b'{"fetched_at": "2026-01-02T06:00:00Z", "account_id": "1", "object_id": "1", '
-                     b'"response": {"data": [{"id": "1", "text": "' + b"A" * 1_000_000 + b'"}]}}\n')
+        handle.write(
+            b'{"fetched_at": "2026-01-02T06:00:00Z", "account_id": "1", "object_id": "1", '
+            b'"response": {"data": [{"id": "1", "text": "' + b"A" * 1_000_000 + b'"}]}}\n'
+        )
     mutated += 1
     outside = root / "outside"
     outside.mkdir()
@@ -297,12 +324,24 @@ def fuzzed_run(small_landing: Path, tmp_path_factory: pytest.TempPathFactory) ->
         "myspace/posts/2026-01-02.jsonl": "UNKNOWN-PLATFORM-MARKER-7733",
     }
     for rel, marker in refused.items():
-        capture = json.dumps({
-            "fetched_at": "2026-01-02T06:00:00Z", "account_id": "104000000000001", "endpoint": "/{page-id}/posts",
-            "object_id": "104000000000001", "params": {},
-            "response": {"data": [{"id": f"104000000000001_{marker}", "message": marker,
-                                   "created_time": "2026-01-02T05:00:00+0000"}]},
-        })
+        capture = json.dumps(
+            {
+                "fetched_at": "2026-01-02T06:00:00Z",
+                "account_id": "104000000000001",
+                "endpoint": "/{page-id}/posts",
+                "object_id": "104000000000001",
+                "params": {},
+                "response": {
+                    "data": [
+                        {
+                            "id": f"104000000000001_{marker}",
+                            "message": marker,
+                            "created_time": "2026-01-02T05:00:00+0000",
+                        }
+                    ]
+                },
+            }
+        )
         target = landing / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if "link" in rel:

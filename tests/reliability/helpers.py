@@ -62,7 +62,12 @@ class SmmProcess:
         self._out = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed in wait)
         self._err = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed in wait)
         self.proc = subprocess.Popen(
-            [SMM, *args], env=env, cwd=PROJECT_ROOT, stdout=self._out, stderr=self._err, text=True,
+            [SMM, *args],
+            env=env,
+            cwd=PROJECT_ROOT,
+            stdout=self._out,
+            stderr=self._err,
+            text=True,
             start_new_session=True,
         )
         self.pid = self.proc.pid
@@ -77,9 +82,15 @@ class SmmProcess:
         except subprocess.TimeoutExpired:
             self.kill()
             self.proc.wait()
-            raise AssertionError(f"smm did not finish in {timeout}s:\n{self._read(self._err)[-3000:]}") from None
-        return SmmResult(self.proc.returncode, self._read(self._out), self._read(self._err),
-                         time.perf_counter() - self.started)
+            raise AssertionError(
+                f"smm did not finish in {timeout}s:\n{self._read(self._err)[-3000:]}"
+            ) from None
+        return SmmResult(
+            self.proc.returncode,
+            self._read(self._out),
+            self._read(self._err),
+            time.perf_counter() - self.started,
+        )
 
     @staticmethod
     def _read(handle) -> str:
@@ -106,7 +117,9 @@ def kill_at(env: dict[str, str], phase: str, marker: Path, timeout: float = RUN_
     while not marker.exists():
         if run.proc.poll() is not None:
             result = run.wait()
-            raise AssertionError(f"run ended (rc {result.returncode}) before reaching {phase}:\n{result.stderr[-3000:]}")
+            raise AssertionError(
+                f"run ended (rc {result.returncode}) before reaching {phase}:\n{result.stderr[-3000:]}"
+            )
         if time.monotonic() > deadline:
             run.kill()
             run.wait()

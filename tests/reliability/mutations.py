@@ -18,20 +18,49 @@ from typing import Any
 # Byte-level mutations break the syntax, so they are applied after the structural ones.
 BYTE_LEVEL = ("truncate", "invalid_utf8")
 STRUCTURAL = (
-    "wrong_type", "drop_key", "rename_key", "null", "huge_string", "odd_unicode",
-    "duplicate_older", "impossible_timestamp", "negative_counter",
+    "wrong_type",
+    "drop_key",
+    "rename_key",
+    "null",
+    "huge_string",
+    "odd_unicode",
+    "duplicate_older",
+    "impossible_timestamp",
+    "negative_counter",
 )
 KINDS = STRUCTURAL + BYTE_LEVEL
 
 ODD_UNICODE = (
-    "\u202eevil", "zero\u200bwidth\u200d", "\ufeffbom", "nul\x00byte", "🙂👍🏽🇺🇦", "e\u0301\u0301\u0301",
-    "\U0010ffff", "ǅİß", "line\u2028sep", "tab\tcr\rlf\n", "'; drop table marts.dim_posts; --", "ー" * 50,
+    "\u202eevil",
+    "zero\u200bwidth\u200d",
+    "\ufeffbom",
+    "nul\x00byte",
+    "🙂👍🏽🇺🇦",
+    "e\u0301\u0301\u0301",
+    "\U0010ffff",
+    "ǅİß",
+    "line\u2028sep",
+    "tab\tcr\rlf\n",
+    "'; drop table marts.dim_posts; --",
+    "ー" * 50,
 )
 INVALID_UTF8 = (b"\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80", b"\x80", b"\xfe\xfe")
 IMPOSSIBLE_TIMES = (
-    "2026-02-30T10:00:00Z", "2026-13-01T00:00:00+0000", "2026-03-01T25:61:61Z", "0000-00-00T00:00:00Z",
-    "1899-12-31T23:59:59Z", "9999-12-31T23:59:59Z", "+275760-09-13T00:00:00Z", "2026-03-01T10:00:00+99:00",
-    "yesterday", "", "20261301", 1e20, -1, 99999999999999999, "1700000000",
+    "2026-02-30T10:00:00Z",
+    "2026-13-01T00:00:00+0000",
+    "2026-03-01T25:61:61Z",
+    "0000-00-00T00:00:00Z",
+    "1899-12-31T23:59:59Z",
+    "9999-12-31T23:59:59Z",
+    "+275760-09-13T00:00:00Z",
+    "2026-03-01T10:00:00+99:00",
+    "yesterday",
+    "",
+    "20261301",
+    1e20,
+    -1,
+    99999999999999999,
+    "1700000000",
 )
 OTHER_TYPES = (12345, -7, 3.5, "text", True, False, None, [], {}, [1, "a"], {"k": 1}, 2**70, "12e999")
 _TIME_HINTS = ("time", "_at", "date", "published", "created", "timestamp", "day")
@@ -99,7 +128,11 @@ def mutate_tree(obj: Any, kind: str, rnd: Random) -> tuple[Any, list[Any]]:
         path, _ = _pick(rnd, strings) or ((), obj)
         return _set(obj, path, _pick(rnd, list(ODD_UNICODE))), []
     if kind == "impossible_timestamp":
-        timed = [(p, v) for p, v in leaves if isinstance(p[-1], str) and any(h in p[-1].lower() for h in _TIME_HINTS)]
+        timed = [
+            (p, v)
+            for p, v in leaves
+            if isinstance(p[-1], str) and any(h in p[-1].lower() for h in _TIME_HINTS)
+        ]
         path, _ = _pick(rnd, timed or leaves) or ((), obj)
         return _set(obj, path, _pick(rnd, list(IMPOSSIBLE_TIMES))), []
     if kind == "negative_counter":

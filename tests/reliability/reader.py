@@ -38,8 +38,15 @@ def read_once(db: Path) -> tuple[str, int]:
         run_id, published_at = publication[0]
         assert run_id and published_at is not None, f"ops.publication is incomplete: {publication}"
         latest = con.execute("select run_id from ops.runs order by finished_at desc limit 1").fetchone()
-        assert latest and latest[0] == run_id, f"ops.publication {run_id} is not the latest ops.runs row {latest}"
-        present = {r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()}
+        assert latest and latest[0] == run_id, (
+            f"ops.publication {run_id} is not the latest ops.runs row {latest}"
+        )
+        present = {
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts'"
+            ).fetchall()
+        }
         missing = [t for t in MART_TABLES if t not in present]
         assert not missing, f"marts missing: {missing}"
         for table in MART_TABLES:
@@ -60,8 +67,14 @@ def read_parquet_once(parquet_link: Path) -> None:
 
 def main(db: Path, out: Path, ready: Path, stop: Path) -> None:
     result = {
-        "reads": 0, "errors": 0, "error_messages": [], "waits_before_first_publication": 0,
-        "parquet_reads": 0, "parquet_errors": 0, "run_ids_seen": [], "runs_count_decreased": 0,
+        "reads": 0,
+        "errors": 0,
+        "error_messages": [],
+        "waits_before_first_publication": 0,
+        "parquet_reads": 0,
+        "parquet_errors": 0,
+        "run_ids_seen": [],
+        "runs_count_decreased": 0,
     }
     last_runs = 0
     ready.touch()

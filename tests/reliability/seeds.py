@@ -29,7 +29,9 @@ def valid_units(landing: Path) -> dict[str, tuple[Dataset, list[bytes]]]:
         files = scan.files_for(dataset)
         assert files, f"the generated landing has no {dataset.name} file"
         if dataset.file_kind == "jsonl":
-            lines = [ln for f in files for ln in f.read_bytes().splitlines() if ln.strip() and _valid_envelope(ln)]
+            lines = [
+                ln for f in files for ln in f.read_bytes().splitlines() if ln.strip() and _valid_envelope(ln)
+            ]
             units[dataset.name] = (dataset, lines[:MAX_LINES])
         else:
             units[dataset.name] = (dataset, [f.read_bytes() for f in files[:2]])

@@ -59,7 +59,9 @@ def test_run_lock_held_elsewhere_refuses_at_once(small_landing: Path, tmp_path: 
     assert "wait for it to finish" in result.stderr
 
 
-def test_published_file_open_for_writing_is_refused_before_building(small_landing: Path, tmp_path: Path) -> None:
+def test_published_file_open_for_writing_is_refused_before_building(
+    small_landing: Path, tmp_path: Path
+) -> None:
     data = tmp_path / "data"
     published = data / "warehouse" / "smm.duckdb"
     published.parent.mkdir(parents=True)
@@ -87,8 +89,11 @@ def test_full_disk_simulated_gives_one_message_naming_the_file(
 
     monkeypatch.setattr(pl.DataFrame, "write_parquet", no_space)
     data = tmp_path / "data"
-    for name, value in (("SMM_LANDING_DIR", small_landing), ("SMM_DATA_DIR", data),
-                        ("SMM_BRANDS_FILE", small_landing / "brands.yml")):
+    for name, value in (
+        ("SMM_LANDING_DIR", small_landing),
+        ("SMM_DATA_DIR", data),
+        ("SMM_BRANDS_FILE", small_landing / "brands.yml"),
+    ):
         monkeypatch.setenv(name, str(value))  # restored afterwards; the runner sets them too
     result = CliRunner().invoke(main, ["run"])
     errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
@@ -106,8 +111,12 @@ def tiny_disk(tmp_path: Path):
         pytest.skip("mounting a tmpfs needs root and mount(8); the simulated full-disk test still runs")
     mount_point = tmp_path / f"tiny-{uuid.uuid4().hex[:6]}"
     mount_point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)],
-                             capture_output=True, text=True, check=False)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.strip() or 'not root'})")
     try:
@@ -117,7 +126,9 @@ def tiny_disk(tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_real_full_disk_gives_one_message_naming_the_file(small_landing: Path, tiny_disk: Path, figures) -> None:
+def test_real_full_disk_gives_one_message_naming_the_file(
+    small_landing: Path, tiny_disk: Path, figures
+) -> None:
     data = tiny_disk / "data"
     result = run_smm(smm_env(small_landing, data), "run")
     errors = _error_lines(result.stderr)

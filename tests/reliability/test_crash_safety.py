@@ -28,17 +28,23 @@ def test_each_kill_hit_work_in_progress(repeated_runs: RepeatedRuns) -> None:
     assert kills["publish"].build_file_left and kills["publish"].unpublished_generations
 
 
-def test_a_killed_run_leaves_the_previous_publication_byte_identical(repeated_runs: RepeatedRuns, figures) -> None:
+def test_a_killed_run_leaves_the_previous_publication_byte_identical(
+    repeated_runs: RepeatedRuns, figures
+) -> None:
     kills = repeated_runs.kills
-    figures.record("2_crash_safety", kills_survived=sum(k.published_intact and k.publication_readable == "ok"
-                                                        for k in kills),
-                   kills=[asdict(k) for k in kills])
+    figures.record(
+        "2_crash_safety",
+        kills_survived=sum(k.published_intact and k.publication_readable == "ok" for k in kills),
+        kills=[asdict(k) for k in kills],
+    )
     for kill in kills:
         assert kill.published_intact, f"{kill.phase}: the published DuckDB file or Parquet set changed"
         assert kill.publication_readable == "ok", f"{kill.phase}: {kill.publication_readable}"
 
 
-def test_the_run_after_each_kill_converges_to_the_marts_of_an_uninterrupted_run(repeated_runs: RepeatedRuns) -> None:
+def test_the_run_after_each_kill_converges_to_the_marts_of_an_uninterrupted_run(
+    repeated_runs: RepeatedRuns,
+) -> None:
     uninterrupted = repeated_runs.snapshots[0]
     for run_number in (3, 4, 5):  # each follows a killed run
         assert snapshot_diff(uninterrupted, repeated_runs.snapshots[run_number - 1]) == {}, run_number

@@ -51,8 +51,13 @@ def test_mutated_captures_are_loaded_or_quarantined_never_raise(
     workdir = tmp_path_factory.mktemp(f"hostile-{platform}")
     tally: Counter[str] = Counter()
 
-    @settings(max_examples=EXAMPLES_PER_PLATFORM, deadline=None, derandomize=True, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=EXAMPLES_PER_PLATFORM,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(
         pick=st.integers(min_value=0, max_value=10_000),
         kinds=st.lists(st.sampled_from(KINDS), min_size=1, max_size=3),
@@ -86,10 +91,19 @@ def test_mutated_captures_are_loaded_or_quarantined_never_raise(
             tally[f"kind:{kind}"] += 1
 
     check()
-    figures.record("4_hostile_input", **{f"property_{platform}": {
-        "datasets": len(family), "examples": tally["examples"], "records_fuzzed": tally["records"],
-        "loaded": tally["loaded"], "quarantined": tally["quarantined"], "megabytes": round(tally["bytes"] / 1e6, 1),
-    }})
+    figures.record(
+        "4_hostile_input",
+        **{
+            f"property_{platform}": {
+                "datasets": len(family),
+                "examples": tally["examples"],
+                "records_fuzzed": tally["records"],
+                "loaded": tally["loaded"],
+                "quarantined": tally["quarantined"],
+                "megabytes": round(tally["bytes"] / 1e6, 1),
+            }
+        },
+    )
     assert tally["examples"] >= EXAMPLES_PER_PLATFORM // 2
     assert tally["quarantined"] > 0, "no mutation was ever rejected: the mutations are not hostile"
     assert all(tally[f"kind:{kind}"] > 0 for kind in KINDS), tally
@@ -104,11 +118,17 @@ def test_whole_run_over_a_fuzzed_landing_succeeds(fuzzed_run: FuzzedRun, figures
         quarantined_reasons = con.execute("select count(distinct reason) from ops.quarantine").fetchone()[0]
     finally:
         con.close()
-    figures.record("4_hostile_input", pipeline_run={
-        "mutated_units_mixed_in": fuzzed_run.mutated_units, "exit_code": result.returncode,
-        "rows_loaded": runs[0][0] if runs else None, "rows_quarantined": runs[0][1] if runs else None,
-        "distinct_quarantine_reasons": quarantined_reasons, "seconds": round(result.seconds, 1),
-    })
+    figures.record(
+        "4_hostile_input",
+        pipeline_run={
+            "mutated_units_mixed_in": fuzzed_run.mutated_units,
+            "exit_code": result.returncode,
+            "rows_loaded": runs[0][0] if runs else None,
+            "rows_quarantined": runs[0][1] if runs else None,
+            "distinct_quarantine_reasons": quarantined_reasons,
+            "seconds": round(result.seconds, 1),
+        },
+    )
     assert result.returncode == 0, result.stderr[-6000:]
     assert fuzzed_run.mutated_units >= 300
     assert len(runs) == 1 and runs[0][1] > 0
@@ -119,7 +139,9 @@ def test_refused_paths_are_quarantined_and_never_read(fuzzed_run: FuzzedRun) -> 
     assert fuzzed_run.result.returncode == 0, fuzzed_run.result.stderr[-3000:]
     con = duckdb.connect(str(fuzzed_run.data / "warehouse" / "smm.duckdb"), read_only=True)
     try:
-        quarantined = dict(con.execute("select source_file, reason from ops.quarantine where line is null").fetchall())
+        quarantined = dict(
+            con.execute("select source_file, reason from ops.quarantine where line is null").fetchall()
+        )
         post_ids = {r[0] for r in con.execute("select post_id from marts.dim_posts").fetchall()}
     finally:
         con.close()
@@ -127,8 +149,11 @@ def test_refused_paths_are_quarantined_and_never_read(fuzzed_run: FuzzedRun) -> 
     assert "symlink leads outside the landing dir" in quarantined["facebook/posts/outside-link.jsonl"]
     assert "unknown platform 'myspace'" in quarantined["myspace"]
     lake = pl.concat(
-        [pl.read_parquet(p, columns=["source_file"]) for p in (fuzzed_run.data / "lake").glob("*/*/**/*.parquet")
-         if "config" not in p.parts],
+        [
+            pl.read_parquet(p, columns=["source_file"])
+            for p in (fuzzed_run.data / "lake").glob("*/*/**/*.parquet")
+            if "config" not in p.parts
+        ],
         how="vertical",
     )
     sources = set(lake["source_file"].unique().to_list())
@@ -142,10 +167,27 @@ def test_refused_paths_are_quarantined_and_never_read(fuzzed_run: FuzzedRun) -> 
 
 def test_mutations_cover_every_kind_the_issue_names() -> None:
     """The hostile-input vocabulary of the issue, one mutation each (a guard against silently dropping one)."""
-    named = {"truncate", "wrong_type", "drop_key", "rename_key", "null", "huge_string", "invalid_utf8",
-             "odd_unicode", "duplicate_older", "impossible_timestamp", "negative_counter"}
+    named = {
+        "truncate",
+        "wrong_type",
+        "drop_key",
+        "rename_key",
+        "null",
+        "huge_string",
+        "invalid_utf8",
+        "odd_unicode",
+        "duplicate_older",
+        "impossible_timestamp",
+        "negative_counter",
+    }
     assert set(KINDS) == named
-    line = json.dumps({"fetched_at": "2026-01-02T06:00:00Z", "account_id": "1", "object_id": "1",
-                       "response": {"data": [{"id": "1", "like_count": 3, "created_time": "2026-01-01T00:00:00Z"}]}})
+    line = json.dumps(
+        {
+            "fetched_at": "2026-01-02T06:00:00Z",
+            "account_id": "1",
+            "object_id": "1",
+            "response": {"data": [{"id": "1", "like_count": 3, "created_time": "2026-01-01T00:00:00Z"}]},
+        }
+    )
     for kind in KINDS:
         assert mutate_unit(line.encode(), "jsonl", [kind], random.Random(1)) != line.encode(), kind

@@ -25,13 +25,36 @@ pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 # (staging table, lake dataset, staging column, lake column, key columns joining the two)
 PSEUDONYMISED = [
     ("stg_facebook__comments", "facebook/comments", "author_id", "author_id", ["comment_id", "fetched_at"]),
-    ("stg_facebook__comments", "facebook/comments", "author_name", "author_name", ["comment_id", "fetched_at"]),
-    ("stg_instagram__comments", "instagram/comments", "author_username", "author_username", ["comment_id", "fetched_at"]),
-    ("stg_youtube__comment_threads", "youtube/comment_threads", "author_display_name", "author_display_name",
-     ["comment_id", "fetched_at"]),
+    (
+        "stg_facebook__comments",
+        "facebook/comments",
+        "author_name",
+        "author_name",
+        ["comment_id", "fetched_at"],
+    ),
+    (
+        "stg_instagram__comments",
+        "instagram/comments",
+        "author_username",
+        "author_username",
+        ["comment_id", "fetched_at"],
+    ),
+    (
+        "stg_youtube__comment_threads",
+        "youtube/comment_threads",
+        "author_display_name",
+        "author_display_name",
+        ["comment_id", "fetched_at"],
+    ),
     ("stg_vk__comments", "vk/comments", "author_id", "from_id", ["comment_id", "fetched_at"]),
     ("stg_x__mentions", "x/mentions", "author_username", "author_username", ["tweet_id", "fetched_at"]),
-    ("stg_listening__mentions", "listening/mentions", "author_handle", "author_handle", ["mention_id", "fetched_at"]),
+    (
+        "stg_listening__mentions",
+        "listening/mentions",
+        "author_handle",
+        "author_handle",
+        ["mention_id", "fetched_at"],
+    ),
 ]
 
 
@@ -45,7 +68,8 @@ def _as_lake_types(frame: pl.DataFrame) -> pl.DataFrame:
     join two spellings of one zone."""
     return frame.with_columns(
         pl.col(name).dt.convert_time_zone(UTC_TS.time_zone).dt.cast_time_unit(UTC_TS.time_unit)
-        for name, dtype in frame.schema.items() if isinstance(dtype, pl.Datetime) and dtype.time_zone
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, pl.Datetime) and dtype.time_zone
     )
 
 
@@ -62,12 +86,18 @@ def identities(fuzzed_run: FuzzedRun) -> dict[str, object]:
     checked, people, wrong = 0, set(), []
     try:
         for table, dataset, column, lake_column, keys in PSEUDONYMISED:
-            staged = _as_lake_types(pl.from_arrow(con.sql(
-                f"select {', '.join(keys)}, {column} as value, is_tracked_author from staging.{table}"
-            ).to_arrow_table()))
+            staged = _as_lake_types(
+                pl.from_arrow(
+                    con.sql(
+                        f"select {', '.join(keys)}, {column} as value, is_tracked_author from staging.{table}"
+                    ).to_arrow_table()
+                )
+            )
             raw = _lake(fuzzed_run.data, dataset).select([*keys, pl.col(lake_column).alias("raw")])
             contract = BY_NAME[dataset.replace("/", "__")].schema
-            assert {k: raw.schema[k] for k in keys} == {k: contract[k] for k in keys}, f"{dataset}: lake types"
+            assert {k: raw.schema[k] for k in keys} == {k: contract[k] for k in keys}, (
+                f"{dataset}: lake types"
+            )
             joined = staged.join(raw, on=keys, how="inner")
             assert joined.height == staged.height > 0, f"{table}: staging rows do not map onto the lake"
             for value, raw_value, tracked in joined.select("value", "raw", "is_tracked_author").iter_rows():
@@ -87,8 +117,11 @@ def identities(fuzzed_run: FuzzedRun) -> dict[str, object]:
 
 
 def test_people_get_keyed_pseudonyms_and_brand_accounts_stay_readable(identities, figures) -> None:
-    figures.record("6_privacy", identity_values_checked=identities["checked"],
-                   distinct_people_pseudonymised=len(identities["people"]))
+    figures.record(
+        "6_privacy",
+        identity_values_checked=identities["checked"],
+        distinct_people_pseudonymised=len(identities["people"]),
+    )
     assert identities["wrong"] == []
     assert len(identities["people"]) > 100
 
@@ -103,11 +136,14 @@ def test_no_raw_person_identity_reaches_intermediate_or_marts(fuzzed_run: Fuzzed
         ).fetchall():
             for (column,) in con.execute(
                 "select column_name from duckdb_columns() where schema_name = ? and table_name = ? "
-                "and data_type = 'VARCHAR'", [schema, table]
+                "and data_type = 'VARCHAR'",
+                [schema, table],
             ).fetchall():
                 if column in ("text", "url"):
                     continue  # free text may quote anyone; pseudonymising content is not in scope
-                seen |= {r[0] for r in con.execute(f'select distinct "{column}" from {schema}.{table}').fetchall()}
+                seen |= {
+                    r[0] for r in con.execute(f'select distinct "{column}" from {schema}.{table}').fetchall()
+                }
     finally:
         con.close()
     assert people and not (people & seen), sorted(people & seen)[:10]
@@ -117,14 +153,19 @@ def test_pii_columns_are_tagged_in_dbt() -> None:
     manifest = json.loads(ensure_manifest(resolve_paths()).read_text())
     tagged = {
         (node["name"], name)
-        for node in manifest["nodes"].values() if node["resource_type"] == "model"
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
         for name, column in node["columns"].items()
         if "pii" in column.get("tags", []) or "pii" in column.get("config", {}).get("tags", [])
     }
     expected = {(table, column) for table, _, column, _, _ in PSEUDONYMISED} | {
-        ("stg_x__mentions", "author_id"), ("stg_x__mentions", "in_reply_to_user_id"),
-        ("stg_vk__search_results", "from_id"), ("stg_youtube__search_results", "channel_id"),
-        ("int_comments", "author_id"), ("int_mentions", "author_id"), ("int_mentions", "author_handle"),
+        ("stg_x__mentions", "author_id"),
+        ("stg_x__mentions", "in_reply_to_user_id"),
+        ("stg_vk__search_results", "from_id"),
+        ("stg_youtube__search_results", "channel_id"),
+        ("int_comments", "author_id"),
+        ("int_mentions", "author_id"),
+        ("int_mentions", "author_handle"),
     }
     assert expected <= tagged, expected - tagged
 
@@ -159,7 +200,10 @@ def _structured_hits(path: Path, secret: str) -> list[str]:
         elif path.suffix == ".parquet":
             frame = pl.read_parquet(path)
             for column in frame.columns:
-                if frame[column].dtype == pl.String and frame[column].str.contains(secret, literal=True).any():
+                if (
+                    frame[column].dtype == pl.String
+                    and frame[column].str.contains(secret, literal=True).any()
+                ):
                     hits.append(f"{path}: {column}")
     finally:
         con.close()
@@ -168,17 +212,27 @@ def _structured_hits(path: Path, secret: str) -> list[str]:
 
 def test_no_key_or_token_appears_in_any_output(fuzzed_run: FuzzedRun, figures) -> None:
     secrets = list(fuzzed_run.secrets.values())
-    outputs = [fuzzed_run.data / d for d in ("lake", "quarantine", "warehouse", "validation", "build", "runs")]
+    outputs = [
+        fuzzed_run.data / d for d in ("lake", "quarantine", "warehouse", "validation", "build", "runs")
+    ]
     files = [p for d in outputs if d.exists() for p in d.rglob("*") if p.is_file()]
-    hits = [f"{stream}" for stream in ("stdout", "stderr") for s in secrets
-            if s in getattr(fuzzed_run.result, stream)]
+    hits = [
+        f"{stream}"
+        for stream in ("stdout", "stderr")
+        for s in secrets
+        if s in getattr(fuzzed_run.result, stream)
+    ]
     for path in files:
         blob = path.read_bytes()
         hits += [f"{path}: bytes" for s in secrets if s.encode() in blob]
         if path.suffix in (".duckdb", ".parquet"):
             hits += [hit for s in secrets for hit in _structured_hits(path, s)]
-    figures.record("6_privacy", files_scanned_for_secrets=len(files),
-                   output_bytes_scanned=sum(p.stat().st_size for p in files)
-                   + len(fuzzed_run.result.stdout) + len(fuzzed_run.result.stderr))
+    figures.record(
+        "6_privacy",
+        files_scanned_for_secrets=len(files),
+        output_bytes_scanned=sum(p.stat().st_size for p in files)
+        + len(fuzzed_run.result.stdout)
+        + len(fuzzed_run.result.stderr),
+    )
     assert (fuzzed_run.data / "build" / "dbt_target").is_dir(), "dbt's logs must be among the scanned outputs"
     assert hits == []

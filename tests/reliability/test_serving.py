@@ -35,12 +35,16 @@ def test_reader_process_never_fails_and_always_sees_one_complete_publication(
     # It started before the first publication existed and waited for it rather than failing.
     assert reader["waits_before_first_publication"] > 0
     # Each read reconnects, so it moves on to every new publication: one per run, in order.
-    published_run_ids = [re.search(r"^run (\S+) succeeded", r.stdout, re.M).group(1) for r in repeated_runs.results]
+    published_run_ids = [
+        re.search(r"^run (\S+) succeeded", r.stdout, re.M).group(1) for r in repeated_runs.results
+    ]
     assert reader["run_ids_seen"] == published_run_ids
     assert reader["runs_count_decreased"] == 0
 
 
-def test_running_twice_on_the_same_landing_gives_identical_marts(repeated_runs: RepeatedRuns, figures) -> None:
+def test_running_twice_on_the_same_landing_gives_identical_marts(
+    repeated_runs: RepeatedRuns, figures
+) -> None:
     first, second = repeated_runs.snapshots[:2]
     figures.record("3_idempotency", mart_rows_compared=sum(len(rows) for rows in first.values()))
     assert all(first.values()), "a mart is empty: the comparison would prove nothing"
@@ -58,10 +62,14 @@ def test_landing_the_same_capture_twice_changes_nothing(repeated_runs: RepeatedR
 def test_published_file_stays_bounded_over_five_runs(repeated_runs: RepeatedRuns, figures) -> None:
     sizes = repeated_runs.sizes
     ratio = sizes[-1] / sizes[0]
-    figures.record("5_bounded_disk", published_bytes_per_run=sizes, size_ratio_run5_vs_run1=round(ratio, 4),
-                   # Context, not bounded here: dbt's own log rotation (5 x 10 MB) and the validation
-                   # history kept for SMM_VALIDATION_KEEP_DAYS grow the data dir until they cap.
-                   data_dir_bytes_per_run=repeated_runs.data_dir_bytes)
+    figures.record(
+        "5_bounded_disk",
+        published_bytes_per_run=sizes,
+        size_ratio_run5_vs_run1=round(ratio, 4),
+        # Context, not bounded here: dbt's own log rotation (5 x 10 MB) and the validation
+        # history kept for SMM_VALIDATION_KEEP_DAYS grow the data dir until they cap.
+        data_dir_bytes_per_run=repeated_runs.data_dir_bytes,
+    )
     assert len(sizes) == RUNS
     # Five real publications, each carrying the history of those before it: not one file reused.
     assert repeated_runs.ops_runs == list(range(1, RUNS + 1))

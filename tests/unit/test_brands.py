@@ -56,21 +56,31 @@ def test_config_tables_mark_the_set_owner_and_flatten_accounts(tmp_path: Path) -
     sets = tables["competitor_sets"]
     assert sets.filter(sets["is_set_owner"])["brand_id"].to_list() == ["aurora_coffee"]
     assert tables["brand_accounts"].height == 8
-    assert tables["brands"].filter(tables["brands"]["brand_id"] == "aurora_coffee")["business_days"].item() == (
-        "mon,tue,wed,thu,fri"
-    )
+    assert tables["brands"].filter(tables["brands"]["brand_id"] == "aurora_coffee")[
+        "business_days"
+    ].item() == ("mon,tue,wed,thu,fri")
     assert tables["goals"]["goal_id"].item().startswith("aurora_coffee:instagram:followers")
 
 
 @pytest.mark.parametrize(
     ("bad", "good", "expected"),
     [
-        ("timezone: Europe/Kyiv\n    business_hours", "timezone: Mars/Olympus\n    business_hours",
-         r"brands.yml:6: brand 'aurora_coffee'.timezone: unknown IANA timezone"),
-        ('start: "09:00", end: "18:00"', 'start: "19:00", end: "18:00"', r"brands.yml:7: .*start 19:00 must be before"),
+        (
+            "timezone: Europe/Kyiv\n    business_hours",
+            "timezone: Mars/Olympus\n    business_hours",
+            r"brands.yml:6: brand 'aurora_coffee'.timezone: unknown IANA timezone",
+        ),
+        (
+            'start: "09:00", end: "18:00"',
+            'start: "19:00", end: "18:00"',
+            r"brands.yml:7: .*start 19:00 must be before",
+        ),
         ("metric: followers", "metric: vibes", r"brands.yml:\d+: goals\[0\].metric"),
-        ("brands: [aurora_coffee, boreal_beans, cedar_roasters]", "brands: [aurora_coffee, nobody]",
-         r"competitor_sets\[0\].brands: unknown brand 'nobody'"),
+        (
+            "brands: [aurora_coffee, boreal_beans, cedar_roasters]",
+            "brands: [aurora_coffee, nobody]",
+            r"competitor_sets\[0\].brands: unknown brand 'nobody'",
+        ),
         ("    name: Boreal Beans\n", "", r"brand 'boreal_beans': missing field 'name'"),
         ("own: true ", "own: maybe ", r"brands.yml:4: brand 'aurora_coffee'.own must be true or false"),
     ],

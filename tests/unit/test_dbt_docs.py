@@ -11,12 +11,34 @@ from pipelines.lib.publish import MART_TABLES
 
 CONTRACT_COLUMNS = {
     "dim_brands": ["brand_id", "brand_name", "is_own", "timezone"],
-    "fct_goal_progress": ["brand_id", "platform", "metric", "target", "start_date", "end_date", "actual",
-                          "pct_of_target", "projected_at_end"],
-    "fct_share_of_voice_daily": ["date", "competitor_set_id", "brand_id", "platform", "mentions",
-                                 "mention_engagements", "mention_reach", "positive_mentions", "neutral_mentions",
-                                 "negative_mentions", "sov_mentions", "sov_engagement", "sov_reach",
-                                 "net_sentiment", "net_sentiment_all"],
+    "fct_goal_progress": [
+        "brand_id",
+        "platform",
+        "metric",
+        "target",
+        "start_date",
+        "end_date",
+        "actual",
+        "pct_of_target",
+        "projected_at_end",
+    ],
+    "fct_share_of_voice_daily": [
+        "date",
+        "competitor_set_id",
+        "brand_id",
+        "platform",
+        "mentions",
+        "mention_engagements",
+        "mention_reach",
+        "positive_mentions",
+        "neutral_mentions",
+        "negative_mentions",
+        "sov_mentions",
+        "sov_engagement",
+        "sov_reach",
+        "net_sentiment",
+        "net_sentiment_all",
+    ],
 }
 
 

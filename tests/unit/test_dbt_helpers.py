@@ -25,8 +25,16 @@ def test_build_args() -> None:
 
 def test_models_grouped_by_layer_and_keyed_under_warehouse() -> None:
     translator = SmmDbtTranslator()
-    model = {"resource_type": "model", "name": "fct_engagement_daily", "fqn": ["smm", "marts", "fct_engagement_daily"]}
-    staging = {"resource_type": "model", "name": "stg_x__tweets", "fqn": ["smm", "staging", "x", "stg_x__tweets"]}
+    model = {
+        "resource_type": "model",
+        "name": "fct_engagement_daily",
+        "fqn": ["smm", "marts", "fct_engagement_daily"],
+    }
+    staging = {
+        "resource_type": "model",
+        "name": "stg_x__tweets",
+        "fqn": ["smm", "staging", "x", "stg_x__tweets"],
+    }
     assert translator.get_asset_key(model) == dg.AssetKey(["warehouse", "fct_engagement_daily"])
     assert translator.get_group_name(model) == "marts"
     assert translator.get_group_name(staging) == "staging"

@@ -21,8 +21,11 @@ def _describe(defs: dg.Definitions) -> str:
     graph = defs.resolve_asset_graph()
     lines = [f"asset {k.to_user_string()}" for k in sorted(graph.get_all_asset_keys())]
     lines += [f"check {c.asset_key.to_user_string()}:{c.name}" for c in sorted(graph.asset_check_keys)]
-    lines += [f"job {j.name}" for j in sorted(defs.resolve_all_job_defs(), key=lambda j: j.name)
-              if not j.name.startswith("__")]
+    lines += [
+        f"job {j.name}"
+        for j in sorted(defs.resolve_all_job_defs(), key=lambda j: j.name)
+        if not j.name.startswith("__")
+    ]
     lines += [f"schedule {s.name}" for s in sorted(defs.schedules or [], key=lambda s: s.name)]
     lines += [f"sensor {s.name}" for s in sorted(defs.sensors or [], key=lambda s: s.name)]
     return "\n".join(lines) + "\n"

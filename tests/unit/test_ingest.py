@@ -13,21 +13,38 @@ from pipelines.lib.schemas import BY_NAME
 
 POSTS_PAGE = {
     "data": [
-        {"id": "104_501", "message": "Morning brew", "created_time": "2026-03-01T09:15:00+0000",
-         "status_type": "added_photos", "is_hidden": False, "is_published": True, "shares": {"count": 12},
-         "reactions": {"data": [], "summary": {"total_count": 340}},
-         "comments": {"data": [], "summary": {"total_count": 41}}},
-        {"id": "104_502", "message": "No shares yet", "created_time": "2026-03-01T20:00:00+0000",
-         "reactions": {"data": [], "summary": {"total_count": 7}},
-         "comments": {"data": [], "summary": {"total_count": 0}}},
+        {
+            "id": "104_501",
+            "message": "Morning brew",
+            "created_time": "2026-03-01T09:15:00+0000",
+            "status_type": "added_photos",
+            "is_hidden": False,
+            "is_published": True,
+            "shares": {"count": 12},
+            "reactions": {"data": [], "summary": {"total_count": 340}},
+            "comments": {"data": [], "summary": {"total_count": 41}},
+        },
+        {
+            "id": "104_502",
+            "message": "No shares yet",
+            "created_time": "2026-03-01T20:00:00+0000",
+            "reactions": {"data": [], "summary": {"total_count": 7}},
+            "comments": {"data": [], "summary": {"total_count": 0}},
+        },
     ],
     "paging": {"cursors": {"before": "b", "after": "a"}},
 }
 
 
 def _line(fetched_at: str | None, response: object, **extra: object) -> str:
-    envelope = {"account_id": "104", "endpoint": "/{page-id}/posts", "object_id": "104", "params": {},
-                "response": response, **extra}
+    envelope = {
+        "account_id": "104",
+        "endpoint": "/{page-id}/posts",
+        "object_id": "104",
+        "params": {},
+        "response": response,
+        **extra,
+    }
     if fetched_at is not None:
         envelope["fetched_at"] = fetched_at
     return json.dumps(envelope)
@@ -44,21 +61,34 @@ def test_every_defect_is_quarantined_and_counts_reconcile(tmp_path: Path) -> Non
     good = _line("2026-03-02T06:00:00Z", POSTS_PAGE)
     bad_count = json.loads(good)
     bad_count["response"]["data"][1]["reactions"]["summary"]["total_count"] = "lots"
-    path = _landing(tmp_path, [
-        good,
-        good,  # the same capture landed twice
-        _line("2026-03-02T14:00:00Z", POSTS_PAGE)[:80],  # truncated line
-        _line(None, POSTS_PAGE),  # no fetched_at
-        _line("2026-03-02T14:00:00Z", {"error": {"message": "(#4) Application request limit reached", "code": 4}}),
-        json.dumps({**bad_count, "fetched_at": "2026-03-02T22:00:00Z"}),
-    ])
+    path = _landing(
+        tmp_path,
+        [
+            good,
+            good,  # the same capture landed twice
+            _line("2026-03-02T14:00:00Z", POSTS_PAGE)[:80],  # truncated line
+            _line(None, POSTS_PAGE),  # no fetched_at
+            _line(
+                "2026-03-02T14:00:00Z",
+                {"error": {"message": "(#4) Application request limit reached", "code": 4}},
+            ),
+            json.dumps({**bad_count, "fetched_at": "2026-03-02T22:00:00Z"}),
+        ],
+    )
     result = ingest_files(BY_NAME["facebook__posts"], [path], tmp_path)
     stats = result.stats
     assert stats.lines_read == 6
     # 2 + 2 (duplicate) + 1 + 1 + 1 + 2 (one bad record inside) = 9 records
-    assert (stats.records_read, stats.rows_loaded, stats.records_quarantined, stats.duplicates_collapsed) == (9, 3, 4, 2)
+    assert (stats.records_read, stats.rows_loaded, stats.records_quarantined, stats.duplicates_collapsed) == (
+        9,
+        3,
+        4,
+        2,
+    )
     assert stats.reconciles
-    reasons = dict(zip(result.quarantine["line"].to_list(), result.quarantine["reason"].to_list(), strict=True))
+    reasons = dict(
+        zip(result.quarantine["line"].to_list(), result.quarantine["reason"].to_list(), strict=True)
+    )
     assert reasons[3].startswith("invalid JSON")
     assert reasons[4] == "envelope: missing fetched_at"
     assert "API error body" in reasons[5] and "request limit" in reasons[5]
@@ -74,7 +104,10 @@ def test_rows_are_typed_and_carry_their_capture(tmp_path: Path) -> None:
     assert first["reactions_total"] == 340 and first["shares_count"] == 12
     assert first["created_time"].isoformat() == "2026-03-01T09:15:00+00:00"
     assert (first["source_file"], first["source_line"], first["capture_account_id"]) == (
-        "facebook/posts/2026-03-02.jsonl", 1, "104")
+        "facebook/posts/2026-03-02.jsonl",
+        1,
+        "104",
+    )
     assert str(first["fetch_date"]) == "2026-03-02"
 
 

@@ -47,7 +47,9 @@ def _assert_same(cached, plain) -> None:
 
 
 @pytest.mark.parametrize("name", DATASETS)
-def test_a_warm_run_parses_nothing_and_equals_parsing_every_file(landing: Path, tmp_path: Path, name: str) -> None:
+def test_a_warm_run_parses_nothing_and_equals_parsing_every_file(
+    landing: Path, tmp_path: Path, name: str
+) -> None:
     files = _files(landing, name)
     cold, cold_stats = ingest_cached(BY_NAME[name], files, landing, tmp_path / "cache")
     warm, warm_stats = ingest_cached(BY_NAME[name], files, landing, tmp_path / "cache")
@@ -106,7 +108,9 @@ def test_a_damaged_entry_is_parsed_again_not_trusted(landing: Path, tmp_path: Pa
     _assert_same(result, ingest_files(dataset, files, landing))
 
 
-def test_a_date_range_is_parsed_again_and_the_rest_comes_from_the_cache(landing: Path, tmp_path: Path) -> None:
+def test_a_date_range_is_parsed_again_and_the_rest_comes_from_the_cache(
+    landing: Path, tmp_path: Path
+) -> None:
     dataset = BY_NAME["facebook__posts"]
     files = _files(landing, "facebook__posts")
     ingest_cached(dataset, files, landing, tmp_path / "cache")

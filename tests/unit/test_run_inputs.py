@@ -28,7 +28,9 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def paths(sample: Path, tmp_path: Path) -> Paths:
     shutil.copytree(sample, tmp_path / "landing")
-    paths = resolve_paths(str(tmp_path / "landing"), str(tmp_path / "data"), str(tmp_path / "landing" / "brands.yml"))
+    paths = resolve_paths(
+        str(tmp_path / "landing"), str(tmp_path / "data"), str(tmp_path / "landing" / "brands.yml")
+    )
     paths.warehouse.mkdir(parents=True)
     duckdb.connect(str(paths.published_db)).close()  # stands in for a publication
     return paths
@@ -66,7 +68,10 @@ def test_brands_file_key_and_a_new_file_each_count_as_change(paths: Paths, monke
     paths.brands_file.write_text(paths.brands_file.read_text() + "\n# edited\n")
     assert _run_id_now(paths) is None
     _published(paths)
-    shutil.copy(sorted((paths.landing / "x" / "tweets").glob("*.jsonl"))[0], paths.landing / "x" / "tweets" / "2099-01-01.jsonl")
+    shutil.copy(
+        sorted((paths.landing / "x" / "tweets").glob("*.jsonl"))[0],
+        paths.landing / "x" / "tweets" / "2099-01-01.jsonl",
+    )
     assert _run_id_now(paths) is None
 
 
@@ -78,8 +83,11 @@ def test_no_publication_means_no_skip(paths: Paths) -> None:
 
 def test_cli_skips_at_once_and_refuses_mixing_with_a_backfill(paths: Paths) -> None:
     _published(paths)
-    env = {"SMM_LANDING_DIR": str(paths.landing), "SMM_DATA_DIR": str(paths.data),
-           "SMM_BRANDS_FILE": str(paths.brands_file)}
+    env = {
+        "SMM_LANDING_DIR": str(paths.landing),
+        "SMM_DATA_DIR": str(paths.data),
+        "SMM_BRANDS_FILE": str(paths.brands_file),
+    }
     skipped = CliRunner().invoke(main, ["run", "--if-changed"], env=env)
     assert skipped.exit_code == 0, skipped.output
     assert "nothing new" in skipped.output and "run-1" in skipped.output

@@ -30,6 +30,37 @@ mentions as (
 
 ),
 
+-- The @handles a tweet names: "@" at the start or after a non-word character, then the whole run of word
+-- characters (so @auroracoffeeshop does not name @auroracoffee). One constant regex per tweet, then an
+-- equi-join on the handle: a regex built per (tweet, account) pair made this a nested-loop join whose cost
+-- grew with tweets × accounts (docs/benchmarks.md, 2026-11-22).
+named_handles as (
+
+    select distinct
+        tweet_id,
+        unnest(regexp_extract_all(lower(text), '(?:^|[^a-z0-9_])@([a-z0-9_]+)', 1)) as handle
+    from mentions
+
+),
+
+addressed as (
+
+    select
+        mentions.tweet_id,
+        own_accounts.account_id
+    from mentions
+    inner join own_accounts on mentions.in_reply_to_user_id = own_accounts.account_id
+
+    union
+
+    select
+        named_handles.tweet_id,
+        own_accounts.account_id
+    from named_handles
+    inner join own_accounts on named_handles.handle = lower(own_accounts.handle)
+
+),
+
 inbound as (
 
     select distinct
@@ -39,13 +70,8 @@ inbound as (
         own_accounts.timezone,
         mentions.published_at as created_at
     from mentions
-    inner join own_accounts
-        on
-            mentions.in_reply_to_user_id = own_accounts.account_id
-            or regexp_matches(
-                lower(mentions.text),
-                '(^|[^a-z0-9_])@' || lower(own_accounts.handle) || '($|[^a-z0-9_])'
-            )
+    inner join addressed on mentions.tweet_id = addressed.tweet_id
+    inner join own_accounts on addressed.account_id = own_accounts.account_id
     where
         coalesce(mentions.author_id <> own_accounts.account_id, true)
         and not coalesce(starts_with(mentions.text, 'RT @'), false)

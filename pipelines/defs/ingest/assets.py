@@ -21,8 +21,13 @@ from pipelines.lib.schemas import DATASETS, Dataset
 OWNERS = ["team:data-engineering"]
 CONFIG_TABLES = ("brands", "brand_accounts", "brand_aliases", "competitor_sets", "goals")
 # The grain of each config table, for its description in the UI.
-_CONFIG_GRAIN = {"brands": "brand", "brand_accounts": "brand account", "brand_aliases": "brand alias",
-                 "competitor_sets": "competitor set", "goals": "goal"}
+_CONFIG_GRAIN = {
+    "brands": "brand",
+    "brand_accounts": "brand account",
+    "brand_aliases": "brand alias",
+    "competitor_sets": "competitor set",
+    "goals": "goal",
+}
 
 
 def lake_key(platform: str, entity: str) -> dg.AssetKey:
@@ -101,9 +106,13 @@ def brands_config(context: dg.AssetExecutionContext, warehouse: WarehousePaths):
     config = load_brands(paths.brands_file)
     for name, frame in config_tables(config).items():
         replace_dataset_dir(frame, paths.lake / "config" / name, partition=False)
-        yield dg.MaterializeResult(asset_key=["lake", "config", name], metadata={"dagster/row_count": frame.height})
-    context.log.info(f"brands: {len(config.brands)} brands, {len(config.competitor_sets)} competitor sets, "
-                     f"{len(config.goals)} goals from {paths.brands_file}")
+        yield dg.MaterializeResult(
+            asset_key=["lake", "config", name], metadata={"dagster/row_count": frame.height}
+        )
+    context.log.info(
+        f"brands: {len(config.brands)} brands, {len(config.competitor_sets)} competitor sets, "
+        f"{len(config.goals)} goals from {paths.brands_file}"
+    )
 
 
 INGEST_ASSETS = [_ingest_asset(d) for d in DATASETS]

@@ -27,7 +27,9 @@ from pipelines.lib.publish import RunFacts, publish
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehousePaths) -> dg.MaterializeResult:
     paths = warehouse.resolve()
     record = context.instance.get_run_record_by_id(context.run_id)
-    started = datetime.fromtimestamp(record.start_time, UTC) if record and record.start_time else datetime.now(UTC)
+    started = (
+        datetime.fromtimestamp(record.start_time, UTC) if record and record.start_time else datetime.now(UTC)
+    )
     scan = scan_landing(paths.landing)
     facts = RunFacts(
         run_id=context.run_id,

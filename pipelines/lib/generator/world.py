@@ -268,7 +268,11 @@ class World:
         rng = account.rng
         profile = account.profile
         count = min(3, poisson(rng, profile.posts_per_day))
-        if account.own and d == self.delete_day - timedelta(days=1) and account.platform == group_deleted_platform:
+        if (
+            account.own
+            and d == self.delete_day - timedelta(days=1)
+            and account.platform == group_deleted_platform
+        ):
             # An older post inside the listing window is what lets the warehouse tell "deleted" from
             # "aged out of the listing": make sure the deleted post's account has one.
             count = max(count, 1)

@@ -66,7 +66,9 @@ def parse_capture(dataset: Dataset, capture: Capture) -> tuple[list[dict[str, An
             if row.keys() != columns.keys():
                 missing = sorted(columns.keys() - row.keys())
                 extra = sorted(row.keys() - columns.keys())
-                raise AssertionError(f"{dataset.name} parser row columns differ: missing {missing}, extra {extra}")
+                raise AssertionError(
+                    f"{dataset.name} parser row columns differ: missing {missing}, extra {extra}"
+                )
             if row[first_key] is None:
                 raise Rejected(f"{first_key}: missing")
         except Rejected as exc:

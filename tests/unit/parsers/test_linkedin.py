@@ -312,7 +312,9 @@ def test_bad_follower_statistics_are_rejected_with_the_field_named(element, reas
 
 
 def test_net_follower_loss_is_kept_as_a_negative_gain():
-    element = {"timeRange": {"start": 1772323200000, "end": 1772409600000},
-               "followerGains": {"organicFollowerGain": -2, "paidFollowerGain": 0}}
+    element = {
+        "timeRange": {"start": 1772323200000, "end": 1772409600000},
+        "followerGains": {"organicFollowerGain": -2, "paidFollowerGain": 0},
+    }
     rows, rejects = parse("linkedin", "follower_statistics", {"elements": [element]})
     assert rejects == [] and rows[0]["organic_follower_gain"] == -2

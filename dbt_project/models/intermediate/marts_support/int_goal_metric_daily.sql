@@ -226,21 +226,52 @@ posts_series as (
 
 -- mentions (flow) ----------------------------------------------------------------------------
 -- Coverage: any captured mention on the platform, dated in each brand's own timezone.
-mention_dates as (
+-- A local date depends only on the timezone: dates are computed once per distinct timezone (a handful)
+-- and then given to every brand in it. Dating every mention once per brand grew with mentions × brands
+-- (~60 s at scale 70; docs/benchmarks.md, 2026-11-22).
+brand_timezones as (
+
+    select
+        brand_id,
+        coalesce(timezone, 'UTC') as timezone
+    from brands
+
+),
+
+timezones as (
+
+    select distinct timezone from brand_timezones
+
+),
+
+mention_dates_by_timezone as (
 
     select distinct
-        brands.brand_id,
+        timezones.timezone,
         mentions.platform,
-        {{ local_date('mentions.published_at', 'brands.timezone') }} as date
+        {{ local_date('mentions.published_at', 'timezones.timezone') }} as date
     from mentions
-    cross join brands
+    cross join timezones
+
+),
+
+mention_dates as (
+
+    select
+        brand_timezones.brand_id,
+        dates.platform,
+        dates.date
+    from mention_dates_by_timezone as dates
+    inner join brand_timezones
+        on dates.timezone = brand_timezones.timezone
     union
-    select distinct
-        brands.brand_id,
+    select
+        brand_timezones.brand_id,
         'all' as platform,
-        {{ local_date('mentions.published_at', 'brands.timezone') }} as date
-    from mentions
-    cross join brands
+        dates.date
+    from mention_dates_by_timezone as dates
+    inner join brand_timezones
+        on dates.timezone = brand_timezones.timezone
 
 ),
 

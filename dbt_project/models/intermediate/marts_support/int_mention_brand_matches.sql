@@ -48,7 +48,10 @@ alias_patterns as (
 
 matchable_aliases as (
 
-    select * from alias_patterns
+    select
+        *,
+        split_part(trim(alias_tokens), ' ', 1) as first_token
+    from alias_patterns
     where trim(alias_tokens) != ''
 
 ),
@@ -66,6 +69,19 @@ candidate_mentions as (
 
 ),
 
+-- A mention can contain an alias only if the alias's first token is one of the mention's tokens: an
+-- equi-join on that token finds the candidate pairs, and contains() checks only those. Joining every
+-- mention to every alias on contains() alone was a nested loop growing with mentions × aliases
+-- (126 s at scale 70; docs/benchmarks.md, 2026-11-22).
+mention_tokens as (
+
+    select distinct
+        mention_id,
+        unnest(string_split(trim(text_tokens), ' ')) as token
+    from candidate_mentions
+
+),
+
 matches as (
 
     select
@@ -77,8 +93,12 @@ matches as (
             order by length(matchable_aliases.alias_normalized) desc, matchable_aliases.alias_normalized desc
         ) as matched_alias
     from candidate_mentions
+    inner join mention_tokens
+        on candidate_mentions.mention_id = mention_tokens.mention_id
     inner join matchable_aliases
-        on contains(candidate_mentions.text_tokens, matchable_aliases.alias_tokens)
+        on
+            mention_tokens.token = matchable_aliases.first_token
+            and contains(candidate_mentions.text_tokens, matchable_aliases.alias_tokens)
     group by candidate_mentions.mention_id, matchable_aliases.brand_id
 
 ),
