@@ -102,7 +102,7 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
-        "duckdb_memory_limit": os.environ.get("SMM_DUCKDB_MEMORY_LIMIT", "4GB (default)"),
+        "duckdb_memory_limit": os.environ.get("SMM_DUCKDB_MEMORY_LIMIT", "2GB (default)"),
         "loadavg_1m": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     }
 

@@ -25,7 +25,7 @@ DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 _LAYERS = ("staging", "intermediate", "marts")
 
 
-def dbt_env(paths: Paths, *, memory_limit: str = "4GB") -> dict[str, str]:
+def dbt_env(paths: Paths, *, memory_limit: str = "2GB") -> dict[str, str]:
     """Environment dbt needs: where the lake is, which private file to build into, the PII key.
 
     The pseudonymisation key is passed through from the environment (the public demo key when

@@ -14,6 +14,7 @@ from pipelines.defs.resources import WarehousePaths
 from pipelines.lib.brands import config_tables, load_brands
 from pipelines.lib.lake import replace_dataset_dir, write_parquet_atomic
 from pipelines.lib.landing import scan_landing
+from pipelines.lib.memory import release_freed_memory
 from pipelines.lib.parse_cache import ingest_cached
 from pipelines.lib.run_options import RunOptions
 from pipelines.lib.schemas import DATASETS, Dataset
@@ -82,6 +83,8 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
                 ),
             }
         )
+        del result, cached
+        release_freed_memory()
         yield from raw_results(dataset, outcome, paths)
 
     return ingest
