@@ -28,11 +28,13 @@ demo: $(STAMP)
 ## Run the whole test suite (lint included).
 test: $(STAMP) browser
 	$(BIN)/ruff check pipelines expectations tests
+	cd dbt_project && ../$(BIN)/sqlfluff lint models macros tests
 	$(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipelines expectations tests
 	$(BIN)/ruff format --check pipelines expectations tests
+	cd dbt_project && ../$(BIN)/sqlfluff lint models macros tests
 
 format: $(STAMP)
 	$(BIN)/ruff format pipelines expectations tests

@@ -15,4 +15,3 @@ def test_glibc_malloc_trim_is_found_and_callable() -> None:
     trim = _malloc_trim()
     assert trim is not None
     assert trim(0) in (0, 1)  # 1 when memory was returned, 0 when there was none to return
-
