@@ -8,7 +8,6 @@ dbt rather than their sum (docs/benchmarks.md).
 
 import ctypes
 import ctypes.util
-import gc
 from functools import cache
 
 
@@ -22,8 +21,11 @@ def _malloc_trim():
 
 
 def release_freed_memory() -> None:
-    """Collect garbage, then ask the C allocator to return free pages to the OS (no-op without glibc)."""
-    gc.collect()
+    """Ask the C allocator to return free pages to the OS (no-op without glibc).
+
+    No `gc.collect()`: reference counting has already freed the step's rows, and a full collection
+    over Dagster's and GX's live objects cost ~0.14 s per step (4.4 s a run at demo scale).
+    """
     trim = _malloc_trim()
     if trim is not None:
         trim(0)

@@ -64,3 +64,21 @@ def test_dotdot_names_and_wrong_suffix_are_refused(tmp_path: Path) -> None:
 def test_missing_landing_dir_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(LandingDirMissing, match="SMM_LANDING_DIR"):
         scan_landing(tmp_path / "nope")
+
+
+def test_a_scan_for_one_dataset_walks_its_folder_and_keeps_its_platforms_refusals(tmp_path: Path) -> None:
+    tweets = _touch(tmp_path / "x/tweets/2026-03-02.jsonl")
+    _touch(tmp_path / "x/tweets/notes.txt")
+    _touch(tmp_path / "x/mentions/2026-03-02.jsonl")
+    _touch(tmp_path / "x/spaces/a.jsonl")
+    _touch(tmp_path / "facebook/posts/2026-03-02.jsonl")
+    _touch(tmp_path / "myspace/posts/a.jsonl")
+    full = scan_landing(tmp_path)
+    only = scan_landing(tmp_path, only=BY_NAME["x__tweets"])
+    assert only.files == {"x__tweets": [tweets]}
+    assert only.files_for(BY_NAME["x__tweets"]) == full.files_for(BY_NAME["x__tweets"])
+    # What the ingest step reports: refusals inside its platform's folder, exactly as a full scan finds them.
+    assert {r.path for r in only.refused} == {"x/tweets/notes.txt", "x/spaces"}
+    assert {r.path for r in full.refused if r.path.startswith("x/")} == {r.path for r in only.refused}
+    with pytest.raises(LandingDirMissing):
+        scan_landing(tmp_path / "nope", only=BY_NAME["x__tweets"])

@@ -48,7 +48,7 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
     )
     def ingest(context: dg.AssetExecutionContext, warehouse: WarehousePaths):
         paths = warehouse.resolve()
-        scan = scan_landing(paths.landing)
+        scan = scan_landing(paths.landing, only=dataset)
         for refusal in scan.refused:
             if refusal.path.startswith(f"{dataset.platform}/"):
                 context.log.warning(f"refused landing/{refusal.path}: {refusal.reason}")
