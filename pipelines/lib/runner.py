@@ -6,9 +6,11 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 import dagster as dg
 
+from pipelines.lib.partitions import partition_range_tags
 from pipelines.lib.paths import Paths
 from pipelines.lib.run_options import RunOptions
 
@@ -54,6 +56,11 @@ def _pointed_at(paths: Paths) -> Iterator[None]:
                 os.environ[name] = value
 
 
+def run_tags(options: RunOptions, *, today: date) -> dict[str, str]:
+    """The run's tags: what it re-parses, and the same range as ingest partitions when it fits them."""
+    return {**options.to_tags(), **partition_range_tags(options, today=today)}
+
+
 def run_full_job(
     paths: Paths, instance: dg.DagsterInstance | None = None, options: RunOptions | None = None
 ) -> RunOutcome:
@@ -67,7 +74,7 @@ def run_full_job(
             run_config=_RUN_CONFIG,
             instance=instance or dg.DagsterInstance.ephemeral(),
             raise_on_error=False,
-            tags=(options or RunOptions()).to_tags(),
+            tags=run_tags(options or RunOptions(), today=datetime.now(UTC).date()),
         )
     failed = {}
     for event in result.all_events:

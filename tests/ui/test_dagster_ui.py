@@ -3,8 +3,10 @@
 `dagster dev -w workspace.yaml` starts on a free localhost port with a temporary DAGSTER_HOME (the
 committed instance template, pipelines/dagster_home/dagster.yaml) over a 2-day generated landing
 dir. The browser finds ingest, dbt and publish assets, reads their group, owner and freshness
-policy, launches `smm_full` with "Materialize all" and waits for the run to succeed; the published
-warehouse file is then checked on disk and the pool duckdb_build shown with its one slot. Screenshots land in this module's pytest tmp dir.
+policy, launches `smm_full` with "Materialize all" as a backfill of the landing's two fetch days
+(the ingest assets are daily partitions) and waits for it to succeed; the published warehouse file
+is then checked on disk and the pool duckdb_build shown with its one slot. Screenshots land in this
+module's pytest tmp dir.
 
 The browser is Debian's chromium (`make browser` installs it); Playwright drives it over CDP and
 never downloads its own (`playwright install` is not used).
@@ -25,6 +27,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -53,6 +56,7 @@ LAUNCH_S = 120  # "Materialize all" → run created (the webserver builds the pl
 # Only a hung run waits this long: a failed run ends the wait at once.
 RUN_S = 600
 UI_MS = 60_000  # any single UI element
+LANDING_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class DagsterUI:
     data: Path
     shots: Path
     log: Path
+    days: tuple[date, date]  # first and last fetch date in the landing dir
 
 
 def _free_port() -> int:
@@ -135,7 +140,9 @@ def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterUI]:
 
     root = tmp_path_factory.mktemp("ui")
     landing, data, home, shots = root / "landing", root / "data", root / "dagster_home", root / "shots"
-    generate(landing, days=2, seed=7, scale=1)
+    # Recent days: the backfill dialog opens on a recent window of partitions.
+    first_day = datetime.now(UTC).date() - timedelta(days=3)
+    generate(landing, days=LANDING_DAYS, seed=7, scale=1, start=first_day)
     home.mkdir()
     shots.mkdir()
     shutil.copyfile(INSTANCE_TEMPLATE, home / "dagster.yaml")
@@ -173,7 +180,8 @@ def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterUI]:
     try:
         _wait_for_server(url, proc, log)
         _wait_for_code_location(url, log)
-        yield DagsterUI(url=url, home=home, data=data, shots=shots, log=log)
+        days = (first_day, first_day + timedelta(days=LANDING_DAYS - 1))
+        yield DagsterUI(url=url, home=home, data=data, shots=shots, log=log, days=days)
     finally:
         _stop(proc)
 
@@ -277,7 +285,37 @@ def test_mart_page_documents_owner_and_freshness_policy(page, dagster_ui: Dagste
     page.get_by_text("Fails if more than 30 hours since last materialization").first.wait_for(state="visible")
 
 
-def test_materialize_all_runs_smm_full_to_success_with_one_duckdb_writer_slot(
+def _graphql(ui: DagsterUI, query: str, variables: dict | None = None) -> dict:
+    request = urllib.request.Request(
+        f"{ui.url}/graphql",
+        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)["data"]
+
+
+_BACKFILL = """query ($id: String!) { partitionBackfillOrError(backfillId: $id) {
+  ... on PartitionBackfill { status runs(limit: 20) { runId status tags { key value } } } } }"""
+_PARTITION_STATS = """query ($key: AssetKeyInput!) { assetNodeOrError(assetKey: $key) {
+  ... on AssetNode { partitionStats { numMaterialized } } } }"""
+_BACKFILL_DONE = {"COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CANCELED"}
+
+
+def _wait_for_backfill(ui: DagsterUI, backfill_id: str) -> dict:
+    """The backfill once the daemon has finished it (a failed run ends the wait at once)."""
+    deadline = time.monotonic() + RUN_S
+    backfill: dict = {}
+    while time.monotonic() < deadline:
+        backfill = _graphql(ui, _BACKFILL, {"id": backfill_id})["partitionBackfillOrError"]
+        failed = [run for run in backfill.get("runs", []) if run["status"] in ("FAILURE", "CANCELED")]
+        if backfill.get("status") in _BACKFILL_DONE or failed:
+            return backfill
+        time.sleep(2)
+    pytest.fail(f"backfill {backfill_id} not finished within {RUN_S} s ({backfill}):\n{_log_tail(ui.log)}")
+
+
+def test_materialize_all_backfills_the_landing_days_and_publishes_with_one_duckdb_writer_slot(
     page, dagster_ui: DagsterUI
 ) -> None:
     _open(page, dagster_ui, "/overview")
@@ -286,28 +324,45 @@ def test_materialize_all_runs_smm_full_to_success_with_one_duckdb_writer_slot(
     page.get_by_text("Ingest every landing dataset, build the dbt models, publish the warehouse.").wait_for()
     page.get_by_role("button", name="Materialize all").click()
 
-    # The launch toast links to the new run.
-    view = page.locator('a[href*="/runs/"]').filter(has_text="View").first
+    # The ingest assets are partitioned by fetch date: the dialog asks which days, as for any backfill.
+    dialog = page.get_by_role("dialog").filter(has_text=re.compile("Launch runs to materialize"))
+    dialog.wait_for(state="visible")
+    first, last = (day.isoformat() for day in dagster_ui.days)
+    days = dialog.get_by_role("textbox").first  # the partition range box
+    days.fill(f"[{first}...{last}]")
+    days.press("Enter")
+    dialog.get_by_text(f"{LANDING_DAYS} partitions", exact=True).first.wait_for(state="visible")
+    dialog.get_by_role("button", name="Launch backfill").click()
+
+    # The launch toast links to the new backfill.
+    view = page.locator('a[href*="/runs/b/"]').filter(has_text="View").first
     view.wait_for(state="visible", timeout=LAUNCH_S * 1000)
-    run_id = (view.get_attribute("href") or "").rsplit("/", 1)[-1]
-    assert re.fullmatch(r"[0-9a-f-]{36}", run_id), view.get_attribute("href")
-    view.click()
-    page.wait_for_url(re.compile(run_id))
-
-    status = page.get_by_text(re.compile(r"^(Success|Failure|Canceled)$")).first
-    status.wait_for(state="visible", timeout=RUN_S * 1000)
-    page.screenshot(path=str(dagster_ui.shots / "run.png"))
-    assert status.inner_text() == "Success", (
-        f"run {run_id} ended {status.inner_text()}:\n{_log_tail(dagster_ui.log)}"
+    backfill_id = (view.get_attribute("href") or "").split("/runs/b/", 1)[-1].split("?", 1)[0]
+    assert re.fullmatch(r"[a-z]{8}", backfill_id), view.get_attribute("href")
+    backfill = _wait_for_backfill(dagster_ui, backfill_id)
+    runs = backfill["runs"]
+    assert backfill["status"] in ("COMPLETED", "COMPLETED_SUCCESS") and runs, (
+        backfill,
+        _log_tail(dagster_ui.log),
     )
-    _visible_text(page, "smm_full")
+    assert all(run["status"] == "SUCCESS" for run in runs), (runs, _log_tail(dagster_ui.log))
+    # Backfill policy "single run": both days of every ingest asset went through one run, as a range.
+    ranges = [
+        {t["key"]: t["value"] for t in run["tags"] if t["key"].startswith("dagster/asset_partition_range")}
+        for run in runs
+    ]
+    assert {
+        "dagster/asset_partition_range_start": first,
+        "dagster/asset_partition_range_end": last,
+    } in ranges, ranges
 
-    # The Runs page lists it as a success too.
-    page.locator('a[href="/runs"]').first.click()
-    # Its row: the innermost block holding the run's link, its job and its status (rows are plain divs).
-    run_link = page.locator(f'a[href*="/runs/{run_id}"]')
-    row = page.locator("div").filter(has=run_link).filter(has_text="smm_full").filter(has_text="Success").last
-    row.wait_for(state="visible")
+    # The backfill page (the toast is gone by now) shows it finished; the catalog knows both days of an
+    # ingest asset.
+    _open(page, dagster_ui, f"/runs/b/{backfill_id}")
+    page.get_by_text(re.compile(r"^(Completed|Succeeded)$")).first.wait_for(state="visible")
+    page.screenshot(path=str(dagster_ui.shots / "backfill.png"))
+    stats = _graphql(dagster_ui, _PARTITION_STATS, {"key": {"path": ["lake", "facebook", "posts"]}})
+    assert stats["assetNodeOrError"]["partitionStats"]["numMaterialized"] == LANDING_DAYS
 
     # What the UI run built is really there: the published warehouse with the marts.
     with duckdb.connect(str(dagster_ui.data / "warehouse" / "smm.duckdb"), read_only=True) as con:
@@ -321,7 +376,7 @@ def test_materialize_all_runs_smm_full_to_success_with_one_duckdb_writer_slot(
     assert {"dim_brands", "fct_engagement_daily", "fct_share_of_voice_daily"} <= marts
     assert engagement_rows > 0
 
-    # The run's dbt and publish steps took their slot in pool duckdb_build (the pool is listed once
+    # The backfill's dbt and publish steps took their slot in pool duckdb_build (the pool is listed once
     # used), and the instance template gives it one slot: one DuckDB writer at a time.
     _open(page, dagster_ui, "/deployment/concurrency")
     pool = page.get_by_text("duckdb_build", exact=True)

@@ -19,7 +19,11 @@ SNAPSHOT = Path(__file__).parent / "snapshots" / "definitions.txt"
 
 def _describe(defs: dg.Definitions) -> str:
     graph = defs.resolve_asset_graph()
-    lines = [f"asset {k.to_user_string()}" for k in sorted(graph.get_all_asset_keys())]
+    lines = [
+        f"asset {k.to_user_string()}"
+        + (f" [{graph.get(k).partitions_def}]" if graph.get(k).partitions_def else "")
+        for k in sorted(graph.get_all_asset_keys())
+    ]
     lines += [f"check {c.asset_key.to_user_string()}:{c.name}" for c in sorted(graph.asset_check_keys)]
     lines += [
         f"job {j.name}"

@@ -1,7 +1,8 @@
 """Ingest assets: one per landing platform × entity, plus the brands config tables.
 
-Each asset parses its landing files into a typed lake dataset (Parquet, Hive folders by fetch
-date), sends every rejected line or record to quarantine with its reason, and reports the
+Each asset is partitioned by fetch date (lib/partitions.py: a run's partition range is parsed
+again even when cached; a run without one parses what is new or changed). It parses its landing
+files into a typed lake dataset (Parquet, Hive folders by fetch date), sends every rejected line or record to quarantine with its reason, and reports the
 accounting as metadata. Before anything is written, the Great Expectations raw suite validates the
 parsed frame (checks `gx_raw` and `records_reconcile`, see defs/quality/checks.py): a dataset that
 fails with error severity is not written and its step fails, so it never feeds dbt.
@@ -16,6 +17,7 @@ from pipelines.lib.lake import replace_dataset_dir, write_parquet_atomic
 from pipelines.lib.landing import scan_landing
 from pipelines.lib.memory import release_freed_memory
 from pipelines.lib.parse_cache import ingest_cached
+from pipelines.lib.partitions import FETCH_DATE_PARTITIONS, reparse_options
 from pipelines.lib.run_options import RunOptions
 from pipelines.lib.schemas import DATASETS, Dataset
 
@@ -45,6 +47,9 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
         kinds={"polars", "parquet"},
         owners=OWNERS,
         check_specs=raw_check_specs(dataset),
+        partitions_def=FETCH_DATE_PARTITIONS,
+        # A backfill of many days is one run: the dataset is rewritten once, not once per day.
+        backfill_policy=dg.BackfillPolicy.single_run(),
     )
     def ingest(context: dg.AssetExecutionContext, warehouse: WarehousePaths):
         paths = warehouse.resolve()
@@ -53,9 +58,12 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
             if refusal.path.startswith(f"{dataset.platform}/"):
                 context.log.warning(f"refused landing/{refusal.path}: {refusal.reason}")
         files = scan.files_for(dataset)
-        result, cached = ingest_cached(
-            dataset, files, paths.landing, paths.parse_cache, RunOptions.from_tags(context.run.tags)
+        partitioned = context.has_partition_key or context.has_partition_key_range
+        partitions = context.partition_key_range if partitioned else None
+        options = reparse_options(
+            RunOptions.from_tags(context.run.tags), partitions and (partitions.start, partitions.end)
         )
+        result, cached = ingest_cached(dataset, files, paths.landing, paths.parse_cache, options)
         outcome = validate_ingest(dataset, result, paths, context.run_id)
         if outcome.errors:
             context.log.error(outcome.describe())
