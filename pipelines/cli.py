@@ -69,7 +69,11 @@ def generate(out: Path, days: int, seed: int, scale: int) -> None:
     default=None,
     help="Re-parse landing files fetched on or before this date (YYYY-MM-DD), even if parsed before.",
 )
-@click.option("--full-refresh", is_flag=True, help="Re-parse every landing file (ignore the parse cache).")
+@click.option(
+    "--full-refresh",
+    is_flag=True,
+    help="Re-parse every landing file (ignore the parse cache) and rebuild every dbt model from scratch.",
+)
 @click.option(
     "--if-changed",
     is_flag=True,
@@ -78,8 +82,9 @@ def generate(out: Path, days: int, seed: int, scale: int) -> None:
 def run(since: datetime | None, until: datetime | None, full_refresh: bool, if_changed: bool) -> None:
     """Materialise everything for the configured dirs (SMM_LANDING_DIR, SMM_DATA_DIR, SMM_BRANDS_FILE).
 
-    Only new or changed landing files are parsed; the lake, marts and publication are then brought
-    up to date with the whole landing dir. --since/--until re-parse a date range (a backfill).
+    Only new or changed landing files are parsed, and dbt's incremental models rebuild only the fetch
+    dates whose lake partitions changed; the lake, marts and publication are then brought up to date
+    with the whole landing dir. --since/--until re-parse a date range (a backfill).
     --if-changed suits cron: a run with nothing new costs seconds instead of a rebuild.
 
     One run at a time per data dir (a second one is refused at once). Exit 0 on success, 1 when

@@ -1,17 +1,32 @@
 """dbt models as assets: staging → intermediate → marts, built into a private DuckDB file.
 
 The build file is never the published one: readers keep reading the last publication while dbt
-holds its file open. A full run starts from an empty build file; a run of only some models starts
-from a copy of the published file so untouched models stay as published.
+holds its file open. lib/build_plan.py decides how to build: in full from an empty file, or
+incrementally from a file seeded with the incremental models' published tables, which then replace
+only the fetch dates whose lake partitions changed. A run of only some models starts from a copy of
+the published file, so untouched models stay as published.
 """
 
 import os
 import shutil
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from pipelines.defs.resources import WarehousePaths
+from pipelines.lib.build_plan import (
+    BuildPlan,
+    BuildState,
+    dbt_code_digest,
+    incremental_relations,
+    lake_partitions,
+    plan_build,
+    read_state,
+    record_state,
+    seed_incremental_tables,
+    window_env,
+)
 from pipelines.lib.dbt import (
     DBT_EXECUTABLE,
     DBT_PROJECT,
@@ -23,6 +38,7 @@ from pipelines.lib.dbt import (
 from pipelines.lib.paths import resolve_paths
 from pipelines.lib.pause import pause_point
 from pipelines.lib.pii import KEY_ENV, using_demo_key
+from pipelines.lib.run_options import RunOptions
 
 MANIFEST = ensure_manifest(resolve_paths())
 
@@ -39,22 +55,41 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     for leftover in (paths.build_db, paths.build_db.with_suffix(".duckdb.wal")):
         leftover.unlink(missing_ok=True)
     whole_project = context.selected_asset_keys == context.assets_def.keys
-    if not whole_project and paths.published_db.exists():
+    state = BuildState(code=dbt_code_digest(), partitions=lake_partitions(paths.lake))
+    full_refresh = RunOptions.from_tags(context.run.tags).full_refresh
+    plan = plan_build(read_state(paths.published_db), state, full_refresh=full_refresh)
+    on_publication = paths.published_db.exists() and not whole_project
+    if on_publication:
         shutil.copyfile(paths.published_db, paths.build_db)
+    elif plan.incremental:
+        missing = seed_incremental_tables(paths.build_db, paths.published_db, incremental_relations(MANIFEST))
+        if missing:
+            paths.build_db.unlink(missing_ok=True)
+            plan = BuildPlan(False, f"the publication lacks incremental tables {', '.join(missing)}")
     if using_demo_key():
         context.log.warning(
             f"{KEY_ENV} is not set: commenter and mention-author pseudonyms use the public demo key, "
             f"which anyone can reverse by hashing candidate names. Set {KEY_ENV} outside the demo."
         )
     # dbt runs as a subprocess of this step and reads its configuration from the environment.
-    os.environ.update(dbt_env(paths))
-    context.log.info(f"dbt build into {paths.build_db} ({'full' if whole_project else 'partial'} build)")
+    os.environ.update({**dbt_env(paths), **window_env(plan)})
+    context.log.info(
+        f"{plan.describe()}; into {paths.build_db}"
+        + ("" if whole_project else " (only the selected models, on a copy of the publication)")
+    )
     # One target folder per data dir, reused run after run: bounded disk (a folder per run grows by
     # ~20 MB each time), dbt's partial parse is reused, and dbt's log sits beside the data it built.
-    invocation = dbt.cli(build_args(), context=context, target_path=paths.build_dir / "dbt_target")
+    # Selected models on a copy of the publication under a full plan: their incremental tables restart.
+    args = build_args(full_refresh=on_publication and not plan.incremental)
+    invocation = dbt.cli(args, context=context, target_path=paths.build_dir / "dbt_target")
     for event in invocation.stream():
         yield event
         pause_point("dbt")  # test hook (no-op unless set): dbt is mid-way through the build file
+    if whole_project:
+        # Only a build of every model is up to date with the whole lake; a partial one keeps the record
+        # it copied, so the next full-project build still covers what this one skipped.
+        with duckdb.connect(str(paths.build_db)) as con:
+            record_state(con, state, plan)
 
 
 defs = dg.Definitions(

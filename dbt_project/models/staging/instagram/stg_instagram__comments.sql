@@ -1,12 +1,22 @@
 -- A table, not a view: it holds pseudonymised identities, computed once in the build with the key only the
 -- pipeline holds (a view would have to carry the key, or lack it, at read time).
-{{ config(materialized='table') }}
+-- Incremental by fetch date (the lake's partition): a build replaces the rows of the fetch dates whose
+-- lake partitions changed (macro in_build_window); anything else rebuilds it in full (build_plan.py).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='fetch_date',
+        on_schema_change='fail'
+    )
+}}
 
 with
 
 source as (
 
     select * from {{ source('lake', 'instagram__comments') }}
+    where {{ in_build_window() }}
 
 ),
 
@@ -39,6 +49,7 @@ renamed as (
         -- timestamps
         created_time as created_at,
         fetched_at,
+        fetch_date,
         -- lineage
         source_file,
         source_line
@@ -79,6 +90,7 @@ final as (
         -- timestamps
         flagged.created_at,
         flagged.fetched_at,
+        flagged.fetch_date,
         -- lineage
         flagged.source_file,
         flagged.source_line,

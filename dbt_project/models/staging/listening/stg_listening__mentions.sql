@@ -2,7 +2,16 @@
 -- downstream.
 -- A table, not a view: it holds pseudonymised identities, computed once in the build with the key only the
 -- pipeline holds (a view would have to carry the key, or lack it, at read time).
-{{ config(materialized='table') }}
+-- Incremental by fetch date (the lake's partition): a build replaces the rows of the fetch dates whose
+-- lake partitions changed (macro in_build_window); anything else rebuilds it in full (build_plan.py).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='fetch_date',
+        on_schema_change='fail'
+    )
+}}
 
 with
 
@@ -18,6 +27,7 @@ source as (
         *,
         lower(ltrim(author_handle, '@')) in (select tracked_handles.handle from tracked_handles) as is_tracked_author
     from {{ source('lake', 'listening__mentions') }}
+    where {{ in_build_window() }}
 
 ),
 
@@ -57,6 +67,7 @@ renamed as (
         -- timestamps
         published_at,
         fetched_at,
+        fetch_date,
         -- lineage
         source_file,
         source_line

@@ -2,13 +2,23 @@
 -- brand timezone), so no local date here.
 -- A table, not a view: it holds pseudonymised identities, computed once in the build with the key only the
 -- pipeline holds (a view would have to carry the key, or lack it, at read time).
-{{ config(materialized='table') }}
+-- Incremental by fetch date (the lake's partition): a build replaces the rows of the fetch dates whose
+-- lake partitions changed (macro in_build_window); anything else rebuilds it in full (build_plan.py).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='fetch_date',
+        on_schema_change='fail'
+    )
+}}
 
 with
 
 source as (
 
     select * from {{ source('lake', 'x__mentions') }}
+    where {{ in_build_window() }}
 
 ),
 
@@ -52,6 +62,7 @@ renamed as (
         -- timestamps
         created_at as published_at,
         fetched_at,
+        fetch_date,
         -- lineage
         source_file,
         source_line
@@ -103,6 +114,7 @@ final as (
         -- timestamps
         published_at,
         fetched_at,
+        fetch_date,
         -- lineage
         source_file,
         source_line
