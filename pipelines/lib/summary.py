@@ -61,6 +61,14 @@ def warehouse_summary(db: Path) -> str:
             "== last runs (ops.runs)",
             _table(con, "select * from ops.runs order by finished_at desc limit 3"),
         ]
+        recorded = con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'ops' and table_name = 'build_state'"
+        ).fetchall()[0][0]
+        if recorded:  # publications older than incremental builds lack it
+            parts += [
+                "== how dbt built this publication (ops.build_state)",
+                _table(con, "select mode, window_first, window_last, reason from ops.build_state"),
+            ]
         counts = " union all ".join(
             f"select '{t}' as mart_table, count(*) as row_count from marts.{t}" for t in MART_TABLES
         )
