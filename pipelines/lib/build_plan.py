@@ -31,6 +31,7 @@ import duckdb
 from pipelines.lib.lake import EMPTY_FILE
 from pipelines.lib.paths import PROJECT_ROOT
 from pipelines.lib.pii import pii_key
+from pipelines.lib.run_inputs import code_digest
 
 WINDOW_ENV = "SMM_BUILD_WINDOW"
 # What the incremental models' output depends on besides the lake: the dbt project and the code that
@@ -74,11 +75,7 @@ class BuildPlan:
 
 def dbt_code_digest(root: Path = PROJECT_ROOT) -> str:
     """The dbt project and the pseudonymisation key, as one digest (the key cannot be read back)."""
-    digest = hashlib.sha256()
-    for pattern in _DBT_CODE_GLOBS:
-        for path in sorted(p for p in root.glob(pattern) if p.is_file()):
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest = hashlib.sha256(code_digest(root, _DBT_CODE_GLOBS).encode())
     digest.update(hashlib.sha256(pii_key().encode()).digest())
     return digest.hexdigest()
 

@@ -34,9 +34,10 @@ _CODE_GLOBS = (
 )
 
 
-def code_digest(root: Path = PROJECT_ROOT) -> str:
+def code_digest(root: Path = PROJECT_ROOT, globs: tuple[str, ...] = _CODE_GLOBS) -> str:
+    """sha256 over the paths and contents of the files matching `globs` under `root`."""
     digest = hashlib.sha256()
-    for pattern in _CODE_GLOBS:
+    for pattern in globs:
         for path in sorted(p for p in root.glob(pattern) if p.is_file()):
             digest.update(path.relative_to(root).as_posix().encode() + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())

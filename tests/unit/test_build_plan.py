@@ -8,10 +8,12 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pytest
 
 from pipelines.lib.build_plan import (
     BuildPlan,
     BuildState,
+    dbt_code_digest,
     incremental_relations,
     lake_partitions,
     plan_build,
@@ -21,6 +23,7 @@ from pipelines.lib.build_plan import (
     window_env,
 )
 from pipelines.lib.lake import replace_dataset_dir
+from pipelines.lib.pii import KEY_ENV
 
 D1, D2, D3 = "2026-03-01", "2026-03-02", "2026-03-03"
 
@@ -205,3 +208,14 @@ def test_seeding_reports_tables_the_publication_lacks(tmp_path: Path) -> None:
     published, build = tmp_path / "smm.duckdb", tmp_path / "build.duckdb"
     duckdb.connect(str(published)).close()
     assert seed_incremental_tables(build, published, [("staging", "t")]) == ["staging.t"]
+
+
+def test_the_dbt_code_digest_follows_the_pseudonymisation_key_without_containing_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(KEY_ENV, "first-secret-key")
+    first = dbt_code_digest()
+    monkeypatch.setenv(KEY_ENV, "second-secret-key")
+    second = dbt_code_digest()
+    assert first != second  # a new key means new pseudonyms: every incremental table is rebuilt
+    assert "secret" not in first + second
