@@ -338,6 +338,8 @@ def validate(
         run_id=gx_run,
         batch_identifier=f"{_DATASOURCE}-{_ASSET}",
     )
+    if _fill_passed_column_lists(result):
+        _context(validation_dir).validation_results_store.set(identifier, result)
     parts = identifier.to_tuple()
     outcome = Outcome(
         suite=suite,
@@ -353,6 +355,26 @@ def validate(
     )
     write_summary(validation_dir, run_id, outcome.summary())
     return outcome
+
+
+def _fill_passed_column_lists(result: Any) -> bool:
+    """Give a passed column-order check its observed columns, which a pass/fail-only run leaves out.
+
+    GX's Data Docs renderer reads them from every result that has the check and, without them, fails
+    the whole page (KeyError 'observed_value', with a traceback in the run's output). A pass means the
+    table's columns were exactly the expected list, so that list is what was observed.
+    """
+    filled = False
+    for check in result.results:
+        details = check.result or {}
+        if (
+            check.success
+            and check.expectation_config.type == "expect_table_columns_to_match_ordered_list"
+            and "observed_value" not in details
+        ):
+            check.result = {**details, "observed_value": list(check.expectation_config.kwargs["column_list"])}
+            filled = True
+    return filled
 
 
 def render_data_docs(validation_dir: Path, settings: ValidationSettings | None = None) -> Path | None:

@@ -18,7 +18,7 @@ from expectations import ACCEPTED_VALUES, ACCOUNTING, NON_NEGATIVE, NOT_NULL, SC
 from expectations.raw import RAW_SUITES, accounting_parameters
 from pipelines.lib.generator import generate
 from pipelines.lib.gx_batches import polars_batch
-from pipelines.lib.gx_checks import Outcome, blocking_failure, check_results, validate
+from pipelines.lib.gx_checks import Outcome, blocking_failure, check_results, render_data_docs, validate
 from pipelines.lib.ingest import IngestResult, ingest_files
 from pipelines.lib.landing import scan_landing
 from pipelines.lib.schemas import BY_NAME, DATASETS
@@ -216,3 +216,20 @@ def test_results_are_kept_as_json_with_a_summary(media, validation_dir: Path) ->
     summary = json.loads((validation_dir / "runs" / "test-run" / "raw.instagram__media.json").read_text())
     assert summary["success"] is True and summary["result_json"] == str(outcome.result_json)
     assert summary["asset"] == "lake/instagram/media" and summary["rows_validated"] == media.height
+
+
+def test_a_passing_raw_result_renders_its_data_docs_page(ingested, tmp_path: Path, caplog) -> None:
+    """Passing suites are run pass/fail-only; the stored result must still render (GX reads the observed
+    column list of the column-order check and, without it, drops the page with a KeyError)."""
+    name = "facebook__posts"
+    outcome = _validate(name, ingested[name].rows, tmp_path)
+    assert outcome.success
+    stored = json.loads(outcome.result_json.read_text())
+    order = next(
+        r for r in stored["results"] if r["expectation_config"]["type"].endswith("match_ordered_list")
+    )
+    assert order["result"]["observed_value"] == list(BY_NAME[name].schema.names())
+    with caplog.at_level("ERROR"):
+        assert render_data_docs(tmp_path) is not None
+    assert outcome.data_docs.exists()
+    assert "observed_value" not in caplog.text
