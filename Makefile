@@ -50,7 +50,7 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	set -e; for k in $(BENCH_SCALES); do \
 	  $(BIN)/smm bench --scale $$k --days $(BENCH_DAYS) --json $(BENCH_OUT)/scale-$$k.json; done
-	$(BIN)/python -m pipelines.lib.bench_chart docs/benchmarks.png \
+	$(BIN)/python -m pipelines.bench.chart docs/benchmarks.png \
 	  $(foreach k,$(BENCH_SCALES),$(BENCH_OUT)/scale-$(k).json) > $(BENCH_OUT)/tables.md
 
 ## The browser the UI test drives (tests/ui): Debian's chromium, installed once (needs root).

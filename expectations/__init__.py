@@ -2,7 +2,7 @@
 
 A suite is what a reviewer reads: which table, and the list of rules it must satisfy. Each rule names
 a GX 1.x expectation class and its arguments, how bad a failure is, and the family of rule it belongs
-to. Nothing here imports Great Expectations: `pipelines/lib/gx_checks.py` turns a suite into GX objects
+to. Nothing here imports Great Expectations: `pipelines/quality/gx_checks.py` turns a suite into GX objects
 and into a Dagster asset check.
 
 Severity: `error` fails the check with ERROR severity, which blocks what reads the table (raw → dbt,

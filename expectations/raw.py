@@ -1,6 +1,6 @@
 """Raw stage: every lake dataset as parsed, before it may feed dbt.
 
-Derived from the dataset contract (`pipelines/lib/schemas.py`), so a new dataset gets its suite
+Derived from the dataset contract (`pipelines/schemas.py`), so a new dataset gets its suite
 without a line here unless it has a nullable key part, an enumeration or a signed number:
 
 - schema: exactly the contract's columns, in order, each data column holding its declared type;
@@ -38,7 +38,7 @@ from expectations import (
     not_null,
     unique,
 )
-from pipelines.lib.schemas import DATASETS, UTC_TS, Dataset
+from pipelines.schemas import DATASETS, UTC_TS, Dataset
 
 # Key parts a platform leaves empty on purpose (see DECISIONLOG): lifetime insight values carry no
 # end_time; LinkedIn's organisation total has no share; a channel_basic_a3 row may aggregate over

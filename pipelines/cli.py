@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipelines.lib.paths import resolve_paths
+from pipelines.runtime.paths import resolve_paths
 
 if TYPE_CHECKING:
-    from pipelines.lib.landing import LandingScan
-    from pipelines.lib.paths import Paths
-    from pipelines.lib.run_options import RunOptions
+    from pipelines.ingest.landing import LandingScan
+    from pipelines.runtime.paths import Paths
+    from pipelines.runtime.run_options import RunOptions
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")
@@ -48,7 +48,7 @@ def main() -> None:
 )
 def generate(out: Path, days: int, seed: int, scale: int) -> None:
     """Write a sample landing dir that follows the landing contract (with known defects)."""
-    from pipelines.lib.generator import generate as run_generator
+    from pipelines.sandbox.generator import generate as run_generator
 
     started = time.perf_counter()
     report = run_generator(out, days=days, seed=seed, scale=scale, progress=lambda m: click.echo(f"  {m}"))
@@ -90,12 +90,12 @@ def run(since: datetime | None, until: datetime | None, full_refresh: bool, if_c
     One run at a time per data dir (a second one is refused at once). Exit 0 on success, 1 when
     the run failed (the previous publication stays), 2 when it was refused before starting.
     """
-    from pipelines.lib.brands import BrandsFileError, load_brands
-    from pipelines.lib.disk import DiskFull, disk_full_message, is_disk_full
-    from pipelines.lib.landing import LandingDirMissing, scan_landing
-    from pipelines.lib.publish import PublishError, check_published_not_locked
-    from pipelines.lib.run_lock import RunLocked, run_lock
-    from pipelines.lib.run_options import RunOptions, RunOptionsError
+    from pipelines.ingest.brands import BrandsFileError, load_brands
+    from pipelines.ingest.landing import LandingDirMissing, scan_landing
+    from pipelines.runtime.disk import DiskFull, disk_full_message, is_disk_full
+    from pipelines.runtime.run_lock import RunLocked, run_lock
+    from pipelines.runtime.run_options import RunOptions, RunOptionsError
+    from pipelines.warehouse.publish import PublishError, check_published_not_locked
 
     try:
         options = RunOptions(
@@ -129,8 +129,8 @@ def run(since: datetime | None, until: datetime | None, full_refresh: bool, if_c
 
 def _run_locked(paths: Paths, scan: LandingScan, options: RunOptions, if_changed: bool) -> None:
     """The run proper, under the data dir's run lock."""
-    from pipelines.lib.disk import failure_headline, is_disk_full
-    from pipelines.lib.run_inputs import current_inputs, published_run_with, record_published_inputs
+    from pipelines.runtime.disk import failure_headline, is_disk_full
+    from pipelines.runtime.run_inputs import current_inputs, published_run_with, record_published_inputs
 
     inputs = current_inputs(paths, scan)
     if if_changed and (published := published_run_with(paths, inputs)):
@@ -145,7 +145,7 @@ def _run_locked(paths: Paths, scan: LandingScan, options: RunOptions, if_changed
     click.echo(f"landing {paths.landing} ({sum(map(len, scan.files.values()))} files) → data {paths.data}")
     click.echo(options.describe())
 
-    from pipelines.lib.runner import run_full_job
+    from pipelines.runner import run_full_job
 
     started = time.perf_counter()
     outcome = run_full_job(paths, options=options)
@@ -175,7 +175,7 @@ def _run_locked(paths: Paths, scan: LandingScan, options: RunOptions, if_changed
             click.echo(f"  {step}: {message}", err=True)
         click.echo("the previous publication (if any) is unchanged", err=True)
         sys.exit(1)
-    from pipelines.lib.summary import warehouse_summary
+    from pipelines.reports.summary import warehouse_summary
 
     click.echo(f"run {outcome.run_id} succeeded in {elapsed:.1f}s; published {paths.published_db}")
     click.echo(warehouse_summary(paths.published_db))
@@ -187,7 +187,7 @@ def query(sql: str) -> None:
     """Run read-only SQL against the published warehouse and print a table."""
     import duckdb
 
-    from pipelines.lib.summary import format_table
+    from pipelines.reports.summary import format_table
 
     paths = resolve_paths()
     if not paths.published_db.exists():
@@ -204,13 +204,13 @@ def query(sql: str) -> None:
 @main.command()
 def status() -> None:
     """Last run, latest validation failures, mart row counts and quarantine of the published warehouse."""
-    from pipelines.lib.summary import warehouse_summary
+    from pipelines.reports.summary import warehouse_summary
 
     paths = resolve_paths()
     last = paths.runs_dir / "last_run.json"
     if last.exists():
         click.echo(f"== last attempted run: {last.read_text().strip()}")
-    from pipelines.lib.validation_report import status_lines
+    from pipelines.quality.validation_report import status_lines
 
     click.echo("\n".join(status_lines(paths.validation)))
     if not paths.published_db.exists():
@@ -242,8 +242,8 @@ def status() -> None:
     help="Comma-separated subset of full,rerun,empty,new-day (full is required).",
 )
 def bench(scale: int, days: int, seed: int, out: Path | None, json_path: Path | None, scenarios: str) -> None:
-    """Benchmark the full pipeline per stage against a plain-DuckDB floor (see pipelines/lib/bench.py)."""
-    from pipelines.lib.bench import main as bench_main
+    """Benchmark the full pipeline per stage against a plain-DuckDB floor (see pipelines/bench/scenarios.py)."""
+    from pipelines.bench.scenarios import main as bench_main
 
     sys.exit(
         bench_main(

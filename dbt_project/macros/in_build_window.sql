@@ -1,7 +1,7 @@
 {% macro in_build_window(column='fetch_date') -%}
     {#-
         The rows an incremental model (re)builds: its first build takes every row; later builds take the
-        fetch dates the orchestrator found changed in the lake (pipelines/lib/build_plan.py), given as
+        fetch dates the orchestrator found changed in the lake (pipelines/warehouse/build_plan.py), given as
         SMM_BUILD_WINDOW = "<first>..<last>" (ISO dates), "none" (nothing changed) or "all".
     -#}
     {%- set window = env_var('SMM_BUILD_WINDOW', 'all') -%}

@@ -2,7 +2,7 @@
     sha256(key || ':' || value), 64 hex characters; NULL stays NULL. The same person gets the same
     pseudonym everywhere, so counts and joins still work, but the name cannot be recovered without
     the key. The key is the DuckDB variable smm_pii_key, set on every dbt connection from SMM_PII_KEY
-    by the profile plugin (pipelines/lib/dbt_pii_plugin.py); it is never part of the SQL text, so it
+    by the profile plugin (pipelines/warehouse/dbt_pii_plugin.py); it is never part of the SQL text, so it
     is absent from compiled SQL, logs and stored view definitions.
     keep_raw: a condition, computed from the raw value, under which the value is a tracked brand
     account's own id or handle (an organisation, listed in brands.yml) and stays readable, so that

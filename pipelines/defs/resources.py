@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.lib.paths import Paths, resolve_paths
+from pipelines.runtime.paths import Paths, resolve_paths
 
 
 class WarehousePaths(dg.ConfigurableResource):

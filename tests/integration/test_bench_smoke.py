@@ -12,8 +12,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from pipelines.bench.scenarios import TARGETS
 from pipelines.cli import main
-from pipelines.lib.bench import TARGETS
 
 pytestmark = pytest.mark.slow
 

@@ -18,12 +18,12 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.lib.build_plan import incremental_relations
-from pipelines.lib.generator import generate
-from pipelines.lib.paths import Paths, resolve_paths
-from pipelines.lib.run_options import RunOptions, landing_file_date
-from pipelines.lib.runner import RunOutcome, run_full_job
-from pipelines.lib.schemas import DATASETS
+from pipelines.runner import RunOutcome, run_full_job
+from pipelines.runtime.paths import Paths, resolve_paths
+from pipelines.runtime.run_options import RunOptions, landing_file_date
+from pipelines.sandbox.generator import generate
+from pipelines.schemas import DATASETS
+from pipelines.warehouse.build_plan import incremental_relations
 from tests.reliability.helpers import mart_snapshot, snapshot_diff
 
 pytestmark = pytest.mark.slow

@@ -12,12 +12,12 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.lib.dbt import DBT_EXECUTABLE, dbt_env
-from pipelines.lib.generator import generate
-from pipelines.lib.paths import DBT_PROJECT_DIR, resolve_paths
-from pipelines.lib.publish import MART_TABLES
-from pipelines.lib.runner import RunOutcome, run_full_job
-from pipelines.lib.schemas import DATASETS
+from pipelines.runner import RunOutcome, run_full_job
+from pipelines.runtime.paths import DBT_PROJECT_DIR, resolve_paths
+from pipelines.sandbox.generator import generate
+from pipelines.schemas import DATASETS
+from pipelines.warehouse.dbt import DBT_EXECUTABLE, dbt_env
+from pipelines.warehouse.publish import MART_TABLES
 
 pytestmark = pytest.mark.slow
 

@@ -23,13 +23,13 @@ import pytest
 from expectations import NON_NEGATIVE, RATE_BOUNDS, REACH_LE_IMPRESSIONS, ROW_COUNT, SUMS_TO_ONE, UNIQUE
 from expectations.marts import MART_SUITES, MIN_ROWS
 from expectations.staging import STAGING_SUITES
-from pipelines.lib.generator import generate
-from pipelines.lib.gx_batches import duckdb_batch, row_count_floor
-from pipelines.lib.gx_checks import Outcome, validate
-from pipelines.lib.paths import Paths, resolve_paths
-from pipelines.lib.runner import RunOutcome, run_full_job
-from pipelines.lib.schemas import DATASETS
-from pipelines.lib.validation_report import status_lines
+from pipelines.quality.gx_batches import duckdb_batch, row_count_floor
+from pipelines.quality.gx_checks import Outcome, validate
+from pipelines.quality.validation_report import status_lines
+from pipelines.runner import RunOutcome, run_full_job
+from pipelines.runtime.paths import Paths, resolve_paths
+from pipelines.sandbox.generator import generate
+from pipelines.schemas import DATASETS
 
 pytestmark = pytest.mark.slow
 

@@ -20,8 +20,8 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.lib.generator import generate
-from pipelines.lib.publish import MART_TABLES
+from pipelines.sandbox.generator import generate
+from pipelines.warehouse.publish import MART_TABLES
 from tests.reliability.helpers import (
     PROJECT_ROOT,
     RUN_TIMEOUT,
@@ -191,7 +191,7 @@ def repeated_runs(small_landing: Path, tmp_path_factory: pytest.TempPathFactory)
 
     Runs 1-2 read the landing as generated; before the first kill one capture file is landed a
     second time under another name. During run 2 a second `smm run` on the same data dir is tried.
-    The kills land at known points through the test hook in pipelines/lib/pause.py; the whole
+    The kills land at known points through the test hook in pipelines/runtime/pause.py; the whole
     process group is killed (dbt included), as a crash would.
     """
     root = tmp_path_factory.mktemp("repeated")

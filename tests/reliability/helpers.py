@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.lib.publish import MART_TABLES
+from pipelines.warehouse.publish import MART_TABLES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SMM = str(Path(sys.executable).with_name("smm"))
@@ -109,7 +109,7 @@ def run_smm(env: dict[str, str], *args: str, timeout: float = RUN_TIMEOUT) -> Sm
 
 
 def kill_at(env: dict[str, str], phase: str, marker: Path, timeout: float = RUN_TIMEOUT) -> SmmResult:
-    """Start `smm run` paused at `phase` (pipelines/lib/pause.py), SIGKILL its process group there."""
+    """Start `smm run` paused at `phase` (pipelines/runtime/pause.py), SIGKILL its process group there."""
     marker.unlink(missing_ok=True)
     env = {**env, "SMM_TEST_PAUSE_AT": phase, "SMM_TEST_PAUSE_MARKER": str(marker)}
     run = start_smm(env, "run")

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from pipelines.lib.publish import MART_TABLES
+from pipelines.warehouse.publish import MART_TABLES
 
 # A read costs ~65 ms of CPU: ~3 reads a second keep steady pressure on every publication (each
 # lasts tens of seconds) while leaving a 2-core machine's CPU to the pipeline under test.

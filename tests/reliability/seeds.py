@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipelines.lib.landing import scan_landing
-from pipelines.lib.schemas import DATASETS, Dataset
+from pipelines.ingest.landing import scan_landing
+from pipelines.schemas import DATASETS, Dataset
 
 MAX_LINES = 8
 

@@ -15,8 +15,8 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from pipelines.lib.paths import resolve_paths
-from pipelines.lib.run_lock import run_lock
+from pipelines.runtime.paths import resolve_paths
+from pipelines.runtime.run_lock import run_lock
 from tests.reliability.helpers import run_smm, smm_env
 
 pytestmark = pytest.mark.reliability

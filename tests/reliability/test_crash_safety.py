@@ -2,7 +2,7 @@
 no partial Parquet appears at a published path, and the next run converges to the same marts.
 
 The kills happen inside the five-run series of conftest (before runs 3, 4 and 5), at known points
-set by the test hook in pipelines/lib/pause.py, while the reader process keeps querying.
+set by the test hook in pipelines/runtime/pause.py, while the reader process keeps querying.
 """
 
 from __future__ import annotations

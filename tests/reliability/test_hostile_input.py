@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.lib.ingest import ingest_files
-from pipelines.lib.schemas import PLATFORMS
+from pipelines.ingest.parse import ingest_files
+from pipelines.schemas import PLATFORMS
 from tests.reliability.conftest import FuzzedRun
 from tests.reliability.mutations import KINDS, mutate_unit
 from tests.reliability.seeds import valid_units

@@ -15,9 +15,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.lib.dbt import ensure_manifest
-from pipelines.lib.paths import resolve_paths
-from pipelines.lib.schemas import BY_NAME, UTC_TS
+from pipelines.runtime.paths import resolve_paths
+from pipelines.schemas import BY_NAME, UTC_TS
+from pipelines.warehouse.dbt import ensure_manifest
 from tests.reliability.conftest import FuzzedRun
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]

@@ -33,7 +33,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.lib.generator import generate
+from pipelines.sandbox.generator import generate
 
 pytestmark = pytest.mark.slow
 

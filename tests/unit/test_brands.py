@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.lib.brands import BrandsFileError, config_tables, load_brands
+from pipelines.ingest.brands import BrandsFileError, config_tables, load_brands
 
 CONTRACT_EXAMPLE = """\
 brands:

@@ -10,7 +10,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.lib.build_plan import (
+from pipelines.ingest.lake import replace_dataset_dir
+from pipelines.runtime.pii import KEY_ENV
+from pipelines.warehouse.build_plan import (
     BuildPlan,
     BuildState,
     dbt_code_digest,
@@ -22,8 +24,6 @@ from pipelines.lib.build_plan import (
     seed_incremental_tables,
     window_env,
 )
-from pipelines.lib.lake import replace_dataset_dir
-from pipelines.lib.pii import KEY_ENV
 
 D1, D2, D3 = "2026-03-01", "2026-03-02", "2026-03-03"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from pipelines.lib.dbt import ensure_manifest
-from pipelines.lib.paths import resolve_paths
-from pipelines.lib.publish import MART_TABLES
+from pipelines.runtime.paths import resolve_paths
+from pipelines.warehouse.dbt import ensure_manifest
+from pipelines.warehouse.publish import MART_TABLES
 
 CONTRACT_COLUMNS = {
     "dim_brands": ["brand_id", "brand_name", "is_own", "timezone"],

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.lib.dbt import SmmDbtTranslator, build_args, dbt_env
-from pipelines.lib.paths import resolve_paths
+from pipelines.runtime.paths import resolve_paths
+from pipelines.warehouse.dbt import SmmDbtTranslator, build_args, dbt_env
 
 
 def test_dbt_builds_into_the_private_file_never_the_published_one(tmp_path: Path) -> None:

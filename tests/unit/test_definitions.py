@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.lib.schemas import DATASETS
+from pipelines.schemas import DATASETS
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "definitions.txt"
 

@@ -16,12 +16,12 @@ import pytest
 
 from expectations import ACCEPTED_VALUES, ACCOUNTING, NON_NEGATIVE, NOT_NULL, SCHEMA, TIME_WINDOW, UNIQUE
 from expectations.raw import RAW_SUITES, accounting_parameters
-from pipelines.lib.generator import generate
-from pipelines.lib.gx_batches import polars_batch
-from pipelines.lib.gx_checks import Outcome, blocking_failure, check_results, render_data_docs, validate
-from pipelines.lib.ingest import IngestResult, ingest_files
-from pipelines.lib.landing import scan_landing
-from pipelines.lib.schemas import BY_NAME, DATASETS
+from pipelines.ingest.landing import scan_landing
+from pipelines.ingest.parse import IngestResult, ingest_files
+from pipelines.quality.gx_batches import polars_batch
+from pipelines.quality.gx_checks import Outcome, blocking_failure, check_results, render_data_docs, validate
+from pipelines.sandbox.generator import generate
+from pipelines.schemas import BY_NAME, DATASETS
 
 USED = ("instagram__media", "instagram__comments", "linkedin__follower_statistics", "facebook__posts")
 

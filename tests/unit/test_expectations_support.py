@@ -14,15 +14,15 @@ import polars as pl
 from expectations import ROW_COUNT, SUMS_TO_ONE
 from expectations.marts import MART_SUITES, MIN_ROWS
 from expectations.staging import STAGING_SUITES
-from pipelines.lib.gx_batches import (
+from pipelines.quality.gx_batches import (
     ValidationSettings,
     duckdb_batch,
     polars_batch,
     previous_row_count,
     row_count_floor,
 )
-from pipelines.lib.publish import MART_TABLES
-from pipelines.lib.validation_report import prune, status_lines, write_summary
+from pipelines.quality.validation_report import prune, status_lines, write_summary
+from pipelines.warehouse.publish import MART_TABLES
 
 
 def test_a_large_frame_is_sampled_deterministically_and_keeps_duplicates_together() -> None:

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
-from pipelines.lib.generator import GeneratorReport, generate
-from pipelines.lib.schemas import DATASETS
+from pipelines.sandbox.generator import GeneratorReport, generate
+from pipelines.schemas import DATASETS
 
 DAYS = 5
 START = date(2026, 1, 1)
@@ -456,9 +456,9 @@ def test_generated_lines_parse_without_rejects(
     classified: tuple[Counter, list], landing: tuple[Path, GeneratorReport]
 ) -> None:
     """Once the parsers exist: every valid capture parses into rows with no record rejected."""
-    parsers = pytest.importorskip("pipelines.lib.parsers", reason="platform parsers not written yet")
-    from pipelines.lib.parsers.base import Capture
-    from pipelines.lib.schemas import dataset_for
+    parsers = pytest.importorskip("pipelines.parsers", reason="platform parsers not written yet")
+    from pipelines.parsers.base import Capture
+    from pipelines.schemas import dataset_for
 
     parsed: Counter = Counter()
     for path, env in classified[1]:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.lib.ingest import ingest_files
-from pipelines.lib.lake import replace_dataset_dir
-from pipelines.lib.schemas import BY_NAME
+from pipelines.ingest.lake import replace_dataset_dir
+from pipelines.ingest.parse import ingest_files
+from pipelines.schemas import BY_NAME
 
 POSTS_PAGE = {
     "data": [

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.lib.landing import LandingDirMissing, scan_landing
-from pipelines.lib.schemas import BY_NAME
+from pipelines.ingest.landing import LandingDirMissing, scan_landing
+from pipelines.schemas import BY_NAME
 
 
 def _touch(path: Path, text: str = "") -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.lib.landing_fingerprint import (
+from pipelines.runtime.fingerprint import (
     Fingerprint,
     LandingCursor,
     decode_cursor,

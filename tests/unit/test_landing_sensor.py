@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.defs.automation.sensors import landing_sensor
 from pipelines.defs.resources import WarehousePaths
-from pipelines.lib.generator import generate
+from pipelines.sandbox.generator import generate
 
 
 @pytest.fixture(scope="module")

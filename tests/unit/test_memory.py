@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from pipelines.lib.memory import _malloc_trim
+from pipelines.runtime.memory import _malloc_trim
 
 
 @pytest.mark.skipif(

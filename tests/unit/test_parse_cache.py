@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from polars.testing import assert_frame_equal
 
-from pipelines.lib.generator import generate
-from pipelines.lib.ingest import ingest_files
-from pipelines.lib.landing import scan_landing
-from pipelines.lib.parse_cache import ingest_cached
-from pipelines.lib.run_options import RunOptions
-from pipelines.lib.schemas import BY_NAME
-from pipelines.lib.schemas import DATASETS as DATASETS_ALL
+from pipelines.ingest.landing import scan_landing
+from pipelines.ingest.parse import ingest_files
+from pipelines.ingest.parse_cache import ingest_cached
+from pipelines.runtime.run_options import RunOptions
+from pipelines.sandbox.generator import generate
+from pipelines.schemas import BY_NAME
+from pipelines.schemas import DATASETS as DATASETS_ALL
 
 # Datasets of every file kind: daily JSONL envelopes, CSV exports, one JSON export document.
 DATASETS = ["facebook__posts", "listening__mentions", "telegram__export", "youtube__channel_basic_a3"]

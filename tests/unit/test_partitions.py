@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from pipelines.lib.partitions import (
+from pipelines.runner import run_tags
+from pipelines.runtime.partitions import (
     FETCH_DATE_PARTITIONS,
     RANGE_END_TAG,
     RANGE_START_TAG,
@@ -14,8 +15,7 @@ from pipelines.lib.partitions import (
     partition_range_tags,
     reparse_options,
 )
-from pipelines.lib.run_options import RunOptions
-from pipelines.lib.runner import run_tags
+from pipelines.runtime.run_options import RunOptions
 
 TODAY = date(2026, 12, 2)
 FIRST = date(2024, 1, 1)

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from pipelines.cli import main
-from pipelines.lib.generator import generate
-from pipelines.lib.landing import scan_landing
-from pipelines.lib.paths import Paths, resolve_paths
-from pipelines.lib.run_inputs import current_inputs, published_run_with, record_published_inputs
+from pipelines.ingest.landing import scan_landing
+from pipelines.runtime.paths import Paths, resolve_paths
+from pipelines.runtime.run_inputs import current_inputs, published_run_with, record_published_inputs
+from pipelines.sandbox.generator import generate
 
 
 @pytest.fixture(scope="module")

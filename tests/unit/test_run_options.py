@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.lib.run_options import RunOptions, RunOptionsError, landing_file_date
+from pipelines.runtime.run_options import RunOptions, RunOptionsError, landing_file_date
 
 
 @pytest.mark.parametrize(

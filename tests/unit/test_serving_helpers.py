@@ -10,12 +10,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.lib.disk import DiskFull, disk_full_is_fatal, failure_headline, is_disk_full
-from pipelines.lib.lake import replace_dataset_dir, write_parquet_atomic
-from pipelines.lib.paths import resolve_paths
-from pipelines.lib.pause import pause_point
-from pipelines.lib.publish import swap_parquet_generation
-from pipelines.lib.run_lock import RunLocked, run_lock
+from pipelines.ingest.lake import replace_dataset_dir, write_parquet_atomic
+from pipelines.runtime.disk import DiskFull, disk_full_is_fatal, failure_headline, is_disk_full
+from pipelines.runtime.paths import resolve_paths
+from pipelines.runtime.pause import pause_point
+from pipelines.runtime.run_lock import RunLocked, run_lock
+from pipelines.warehouse.publish import swap_parquet_generation
 
 
 def test_second_holder_of_the_run_lock_is_refused_naming_file_and_pid(tmp_path: Path) -> None:
@@ -53,7 +53,7 @@ def test_other_errors_pass_through_disk_full_guard() -> None:
 
 
 def test_failure_headline_prefers_the_message_naming_the_file() -> None:
-    ours = "pipelines.lib.disk.DiskFull: disk full: no space left writing /data/lake/a; free space ..."
+    ours = "pipelines.runtime.disk.DiskFull: disk full: no space left writing /data/lake/a; free space ..."
     assert failure_headline(["OSError: [Errno 28] No space left on device", ours], "/data").startswith(
         "disk full: no space left writing /data/lake/a;"
     )

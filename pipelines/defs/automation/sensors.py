@@ -1,7 +1,7 @@
 """Run the pipeline when the landing dir gains new or changed files.
 
 Extractors and people drop files into the landing dir at any hour; the daily schedule is the
-backstop, this sensor is the fast path. Files count by content (see lib/landing_fingerprint): a
+backstop, this sensor is the fast path. Files count by content (see runtime/fingerprint.py): a
 file is processed once, a file rewritten with different bytes is processed again, a file that was
 only touched or that was deleted starts nothing. Off by default: an operator switches it on in the
 UI (Automation), so opening `dagster dev` never starts a run by itself.
@@ -13,8 +13,8 @@ import dagster as dg
 
 from pipelines.defs.automation.jobs import smm_full
 from pipelines.defs.resources import WarehousePaths
-from pipelines.lib.landing import LandingDirMissing, scan_landing
-from pipelines.lib.landing_fingerprint import decode_cursor, encode_cursor, evaluate, relative_files
+from pipelines.ingest.landing import LandingDirMissing, scan_landing
+from pipelines.runtime.fingerprint import decode_cursor, encode_cursor, evaluate, relative_files
 
 _SHOWN = 5  # changed paths named in the tick log; the rest are counted
 

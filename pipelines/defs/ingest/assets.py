@@ -1,6 +1,6 @@
 """Ingest assets: one per landing platform × entity, plus the brands config tables.
 
-Each asset is partitioned by fetch date (lib/partitions.py: a run's partition range is parsed
+Each asset is partitioned by fetch date (runtime/partitions.py: a run's partition range is parsed
 again even when cached; a run without one parses what is new or changed). It parses its landing
 files into a typed lake dataset (Parquet, Hive folders by fetch date), sends every rejected line or record to quarantine with its reason, and reports the
 accounting as metadata. Before anything is written, the Great Expectations raw suite validates the
@@ -14,14 +14,14 @@ import dagster as dg
 
 from pipelines.defs.quality.checks import raw_check_specs, raw_results, validate_ingest
 from pipelines.defs.resources import WarehousePaths
-from pipelines.lib.brands import config_tables, load_brands
-from pipelines.lib.lake import replace_dataset_dir, write_parquet_atomic
-from pipelines.lib.landing import scan_landing
-from pipelines.lib.memory import release_freed_memory
-from pipelines.lib.parse_cache import ingest_cached
-from pipelines.lib.partitions import FETCH_DATE_PARTITIONS, reparse_options
-from pipelines.lib.run_options import RunOptions
-from pipelines.lib.schemas import DATASETS, Dataset
+from pipelines.ingest.brands import config_tables, load_brands
+from pipelines.ingest.lake import replace_dataset_dir, write_parquet_atomic
+from pipelines.ingest.landing import scan_landing
+from pipelines.ingest.parse_cache import ingest_cached
+from pipelines.runtime.memory import release_freed_memory
+from pipelines.runtime.partitions import FETCH_DATE_PARTITIONS, reparse_options
+from pipelines.runtime.run_options import RunOptions
+from pipelines.schemas import DATASETS, Dataset
 
 # backfill_policy is marked beta in Dagster 1.13; the single-run policy is what the backfill UI test
 # exercises. Said once here instead of 31 warnings in every run's output.

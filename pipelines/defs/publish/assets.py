@@ -6,9 +6,9 @@ import dagster as dg
 
 from pipelines.defs.resources import WarehousePaths
 from pipelines.defs.transform.assets import dbt_models
-from pipelines.lib.freshness import DAILY_FRESHNESS
-from pipelines.lib.landing import scan_landing
-from pipelines.lib.publish import RunFacts, publish
+from pipelines.ingest.landing import scan_landing
+from pipelines.warehouse.freshness import DAILY_FRESHNESS
+from pipelines.warehouse.publish import RunFacts, publish
 
 
 @dg.asset(

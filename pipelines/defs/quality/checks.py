@@ -20,7 +20,8 @@ from expectations import Suite
 from expectations.marts import MART_SUITES, MIN_ROWS
 from expectations.raw import RAW_SUITES, accounting_parameters
 from expectations.staging import STAGING_SUITES
-from pipelines.lib.gx_batches import (
+from pipelines.ingest.parse import IngestResult
+from pipelines.quality.gx_batches import (
     Batch,
     ValidationSettings,
     duckdb_batch,
@@ -29,7 +30,7 @@ from pipelines.lib.gx_batches import (
     previous_row_count,
     row_count_floor,
 )
-from pipelines.lib.gx_checks import (
+from pipelines.quality.gx_checks import (
     Outcome,
     blocking_failure,
     build_table_checks,
@@ -38,9 +39,8 @@ from pipelines.lib.gx_checks import (
     render_data_docs,
     validate,
 )
-from pipelines.lib.ingest import IngestResult
-from pipelines.lib.paths import Paths
-from pipelines.lib.schemas import Dataset
+from pipelines.runtime.paths import Paths
+from pipelines.schemas import Dataset
 
 WAREHOUSE_SUITES: tuple[Suite, ...] = (*STAGING_SUITES, *MART_SUITES)
 

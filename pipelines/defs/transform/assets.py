@@ -1,7 +1,7 @@
 """dbt models as assets: staging → intermediate → marts, built into a private DuckDB file.
 
 The build file is never the published one: readers keep reading the last publication while dbt
-holds its file open. lib/build_plan.py decides how to build: in full from an empty file, or
+holds its file open. warehouse/build_plan.py decides how to build: in full from an empty file, or
 incrementally from a file seeded with the incremental models' published tables, which then replace
 only the fetch dates whose lake partitions changed. A run of only some models starts from a copy of
 the published file, so untouched models stay as published.
@@ -15,7 +15,11 @@ import duckdb
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from pipelines.defs.resources import WarehousePaths
-from pipelines.lib.build_plan import (
+from pipelines.runtime.paths import resolve_paths
+from pipelines.runtime.pause import pause_point
+from pipelines.runtime.pii import KEY_ENV, using_demo_key
+from pipelines.runtime.run_options import RunOptions
+from pipelines.warehouse.build_plan import (
     BuildPlan,
     BuildState,
     dbt_code_digest,
@@ -27,7 +31,7 @@ from pipelines.lib.build_plan import (
     seed_incremental_tables,
     window_env,
 )
-from pipelines.lib.dbt import (
+from pipelines.warehouse.dbt import (
     DBT_EXECUTABLE,
     DBT_PROJECT,
     SmmDbtTranslator,
@@ -35,10 +39,6 @@ from pipelines.lib.dbt import (
     dbt_env,
     ensure_manifest,
 )
-from pipelines.lib.paths import resolve_paths
-from pipelines.lib.pause import pause_point
-from pipelines.lib.pii import KEY_ENV, using_demo_key
-from pipelines.lib.run_options import RunOptions
 
 MANIFEST = ensure_manifest(resolve_paths())
 

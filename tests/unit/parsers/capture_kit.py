@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pipelines.lib.parsers import parse_capture
-from pipelines.lib.parsers.base import Capture, to_ts
-from pipelines.lib.schemas import dataset_for
+from pipelines.parsers import parse_capture
+from pipelines.parsers.base import Capture, to_ts
+from pipelines.schemas import dataset_for
 from tests.unit.parsers.fixture_kit import (
     ACCOUNTS,
     FETCHED_AT,
@@ -125,7 +125,7 @@ def parse_direct(
     Only for datasets whose first key column may legitimately be NULL (LinkedIn organisation-level
     share statistics: share_urn NULL); the column check is repeated here.
     """
-    from pipelines.lib.parsers.base import Rejected
+    from pipelines.parsers.base import Rejected
 
     dataset = dataset_for(platform, entity)
     assert dataset is not None

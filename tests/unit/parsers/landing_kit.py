@@ -13,9 +13,9 @@ import csv
 import json
 from typing import Any
 
-from pipelines.lib.parsers import parse_capture
-from pipelines.lib.parsers.base import Capture, to_ts
-from pipelines.lib.schemas import dataset_for
+from pipelines.parsers import parse_capture
+from pipelines.parsers.base import Capture, to_ts
+from pipelines.schemas import dataset_for
 from tests.unit.parsers.fixture_kit import (
     ACCOUNTS,
     FETCHED_AT,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.lib.parsers import facebook
-from pipelines.lib.parsers.base import Rejected
+from pipelines.parsers import facebook
+from pipelines.parsers.base import Rejected
 from tests.unit.parsers.capture_kit import parse, parse_without_ids, real_json, utc
 
 PAGE = "104000000000001"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.lib.parsers import linkedin
-from pipelines.lib.parsers.base import Rejected
+from pipelines.parsers import linkedin
+from pipelines.parsers.base import Rejected
 from tests.unit.parsers.capture_kit import parse, parse_direct, real_jsonl, utc
 
 ORG = "urn:li:organization:5000001"

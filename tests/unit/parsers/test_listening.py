@@ -7,8 +7,8 @@ import hashlib
 
 import pytest
 
-from pipelines.lib.parsers import listening
-from pipelines.lib.parsers.base import Rejected
+from pipelines.parsers import listening
+from pipelines.parsers.base import Rejected
 from tests.unit.parsers.landing_kit import csv_row, parse_export, utc
 
 # Variant A (YouScan-like) and variant B (Talkwalker-like), as the contract spells their headers.

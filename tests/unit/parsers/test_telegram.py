@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.lib.parsers import telegram
-from pipelines.lib.parsers.base import Rejected
+from pipelines.parsers import telegram
+from pipelines.parsers.base import Rejected
 from tests.unit.parsers.landing_kit import parse, parse_export, real_files, real_json, utc
 
 REAL_EXPORT = "langchain__telegram_desktop_personal_chat_result.json"

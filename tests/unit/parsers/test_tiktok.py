@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.lib.parsers import tiktok
-from pipelines.lib.parsers.base import Rejected
+from pipelines.parsers import tiktok
+from pipelines.parsers.base import Rejected
 from tests.unit.parsers.landing_kit import parse, utc
 
 OK = {"code": "ok", "message": "", "log_id": "20260302060000ABCDEF"}

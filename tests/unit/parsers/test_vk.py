@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.lib.parsers import vk
-from pipelines.lib.parsers.base import Rejected
+from pipelines.parsers import vk
+from pipelines.parsers.base import Rejected
 from tests.unit.parsers.landing_kit import parse, real_files, real_json, utc
 
 # Every real VK payload and the entity folder it would land in.

@@ -9,8 +9,8 @@ import json
 import pytest
 import yaml
 
-from pipelines.lib.parsers import x
-from pipelines.lib.parsers.base import Rejected
+from pipelines.parsers import x
+from pipelines.parsers.base import Rejected
 from tests.unit.parsers.capture_kit import parse, real_json, real_jsonl, real_path, utc
 
 OWN = "1500000000000000001"

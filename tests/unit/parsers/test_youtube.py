@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from pipelines.lib.parsers import youtube
-from pipelines.lib.parsers.base import Rejected
+from pipelines.parsers import youtube
+from pipelines.parsers.base import Rejected
 from tests.unit.parsers.landing_kit import csv_row, parse, parse_export, real_files, real_json, utc
 
 # Every real YouTube payload and the entity folder it would land in.

@@ -1,0 +1,339 @@
+"""brands.yml: what to track. Loaded strictly; a malformed file names the line and field.
+
+The config tables written from it (one Parquet dataset each under lake/config/) are what dbt
+joins against: brands, their accounts per platform, aliases, competitor sets and goals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import polars as pl
+import yaml
+
+from pipelines.schemas import PLATFORMS
+
+SOCIAL_PLATFORMS = tuple(p for p in PLATFORMS if p != "listening")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+GOAL_METRICS = ("followers", "engagements", "mentions", "posts")
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class BrandsFileError(ValueError):
+    """brands.yml is malformed; the message names the file, line and field."""
+
+
+@dataclass(frozen=True)
+class BusinessHours:
+    days: tuple[str, ...]
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class Brand:
+    id: str
+    name: str
+    own: bool
+    aliases: tuple[str, ...]
+    timezone: str
+    business_hours: BusinessHours | None
+    accounts: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Goal:
+    brand: str
+    platform: str
+    metric: str
+    target: float
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class BrandsConfig:
+    brands: tuple[Brand, ...]
+    competitor_sets: dict[str, tuple[str, ...]]
+    goals: tuple[Goal, ...] = field(default_factory=tuple)
+
+
+class _Reader:
+    """Walks the YAML node tree so every error can cite a line."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, node: yaml.Node | None, what: str) -> BrandsFileError:
+        line = f":{node.start_mark.line + 1}" if node is not None else ""
+        return BrandsFileError(f"{self.path}{line}: {what}")
+
+    def mapping(self, node: yaml.Node, where: str) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"{where} must be a mapping")
+        result: dict[str, yaml.Node] = {}
+        for key, value in node.value:
+            if key.value in result:
+                raise self.fail(key, f"{where}: duplicate key {key.value!r}")
+            result[key.value] = value
+        return result
+
+    def sequence(self, node: yaml.Node, where: str) -> list[yaml.Node]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, f"{where} must be a list")
+        return list(node.value)
+
+    def scalar(self, node: yaml.Node, where: str) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.fail(node, f"{where} must be a single value")
+        return yaml.safe_load(yaml.serialize(node))
+
+    def text(self, node: yaml.Node, where: str) -> str:
+        value = self.scalar(node, where)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise self.fail(node, f"{where} must not be empty")
+        return str(value)
+
+    def required(self, fields: dict[str, yaml.Node], name: str, parent: yaml.Node, where: str) -> yaml.Node:
+        if name not in fields:
+            raise self.fail(parent, f"{where}: missing field {name!r}")
+        return fields[name]
+
+
+def load_brands(path: Path) -> BrandsConfig:
+    """Parse and validate brands.yml. Raises BrandsFileError naming the line and field."""
+    if not path.is_file():
+        raise BrandsFileError(
+            f"{path}: brands file not found; set SMM_BRANDS_FILE or put brands.yml in the landing dir"
+        )
+    reader = _Reader(path)
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise BrandsFileError(f"{path}{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    except UnicodeDecodeError:
+        raise BrandsFileError(f"{path}: not UTF-8 text") from None
+    if root is None:
+        raise BrandsFileError(f"{path}: file is empty; it needs a 'brands' list")
+    top = reader.mapping(root, "top level")
+    brands = tuple(
+        _brand(reader, node, f"brands[{i}]")
+        for i, node in enumerate(reader.sequence(reader.required(top, "brands", root, "top level"), "brands"))
+    )
+    ids = [b.id for b in brands]
+    for brand_id in ids:
+        if ids.count(brand_id) > 1:
+            raise reader.fail(top["brands"], f"brands: duplicate brand id {brand_id!r}")
+    if not brands:
+        raise reader.fail(top["brands"], "brands: at least one brand is needed")
+    sets = _competitor_sets(reader, top.get("competitor_sets"), set(ids))
+    goals = _goals(reader, top.get("goals"), set(ids))
+    return BrandsConfig(brands=brands, competitor_sets=sets, goals=goals)
+
+
+def _brand(reader: _Reader, node: yaml.Node, where: str) -> Brand:
+    fields = reader.mapping(node, where)
+    brand_id = reader.text(reader.required(fields, "id", node, where), f"{where}.id")
+    where = f"brand {brand_id!r}"
+    tz_node = reader.required(fields, "timezone", node, where)
+    timezone = reader.text(tz_node, f"{where}.timezone")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise reader.fail(tz_node, f"{where}.timezone: unknown IANA timezone {timezone!r}") from None
+    own_node = fields.get("own")
+    own = reader.scalar(own_node, f"{where}.own") if own_node is not None else False
+    if not isinstance(own, bool):
+        raise reader.fail(own_node, f"{where}.own must be true or false")
+    aliases: list[str] = []
+    if "aliases" in fields:
+        for i, alias in enumerate(reader.sequence(fields["aliases"], f"{where}.aliases")):
+            aliases.append(reader.text(alias, f"{where}.aliases[{i}]"))
+    accounts: dict[str, str] = {}
+    if "accounts" in fields:
+        for platform, value in reader.mapping(fields["accounts"], f"{where}.accounts").items():
+            if platform not in SOCIAL_PLATFORMS:
+                raise reader.fail(value, f"{where}.accounts: unknown platform {platform!r}")
+            accounts[platform] = reader.text(value, f"{where}.accounts.{platform}")
+    return Brand(
+        id=brand_id,
+        name=reader.text(reader.required(fields, "name", node, where), f"{where}.name"),
+        own=own,
+        aliases=tuple(aliases),
+        timezone=timezone,
+        business_hours=_business_hours(reader, fields.get("business_hours"), where),
+        accounts=accounts,
+    )
+
+
+def _business_hours(reader: _Reader, node: yaml.Node | None, where: str) -> BusinessHours | None:
+    if node is None:
+        return None
+    where = f"{where}.business_hours"
+    fields = reader.mapping(node, where)
+    days = []
+    for day in reader.sequence(reader.required(fields, "days", node, where), f"{where}.days"):
+        value = reader.text(day, f"{where}.days").lower()[:3]
+        if value not in WEEKDAYS:
+            raise reader.fail(day, f"{where}.days: {value!r} is not a weekday ({', '.join(WEEKDAYS)})")
+        days.append(value)
+    bounds = []
+    for name in ("start", "end"):
+        value_node = reader.required(fields, name, node, where)
+        value = reader.scalar(value_node, f"{where}.{name}")
+        # YAML 1.1 reads an unquoted 09:00 as a sexagesimal integer (540): accept it.
+        text = f"{value // 60:02d}:{value % 60:02d}" if isinstance(value, int) else str(value)
+        if not _HHMM.match(text):
+            raise reader.fail(value_node, f"{where}.{name}: expected HH:MM, got {value!r}")
+        bounds.append(text)
+    if bounds[0] >= bounds[1]:
+        raise reader.fail(node, f"{where}: start {bounds[0]} must be before end {bounds[1]}")
+    return BusinessHours(days=tuple(days), start=bounds[0], end=bounds[1])
+
+
+def _competitor_sets(
+    reader: _Reader, node: yaml.Node | None, brand_ids: set[str]
+) -> dict[str, tuple[str, ...]]:
+    sets: dict[str, tuple[str, ...]] = {}
+    if node is None:
+        return sets
+    for i, item in enumerate(reader.sequence(node, "competitor_sets")):
+        where = f"competitor_sets[{i}]"
+        fields = reader.mapping(item, where)
+        set_id = reader.text(reader.required(fields, "id", item, where), f"{where}.id")
+        members = []
+        for member in reader.sequence(reader.required(fields, "brands", item, where), f"{where}.brands"):
+            brand = reader.text(member, f"{where}.brands")
+            if brand not in brand_ids:
+                raise reader.fail(member, f"{where}.brands: unknown brand {brand!r}")
+            members.append(brand)
+        if set_id in sets:
+            raise reader.fail(item, f"{where}: duplicate competitor set id {set_id!r}")
+        sets[set_id] = tuple(members)
+    return sets
+
+
+def _goals(reader: _Reader, node: yaml.Node | None, brand_ids: set[str]) -> tuple[Goal, ...]:
+    goals: list[Goal] = []
+    if node is None:
+        return ()
+    for i, item in enumerate(reader.sequence(node, "goals")):
+        where = f"goals[{i}]"
+        fields = reader.mapping(item, where)
+        values = {
+            name: reader.scalar(reader.required(fields, name, item, where), f"{where}.{name}")
+            for name in ("brand", "platform", "metric", "target", "start", "end")
+        }
+        if values["brand"] not in brand_ids:
+            raise reader.fail(fields["brand"], f"{where}.brand: unknown brand {values['brand']!r}")
+        if values["platform"] not in (*SOCIAL_PLATFORMS, "all"):
+            raise reader.fail(
+                fields["platform"], f"{where}.platform: unknown platform {values['platform']!r}"
+            )
+        if values["metric"] not in GOAL_METRICS:
+            raise reader.fail(fields["metric"], f"{where}.metric: expected one of {list(GOAL_METRICS)}")
+        target = values["target"]
+        if isinstance(target, bool) or not isinstance(target, int | float) or target <= 0:
+            raise reader.fail(fields["target"], f"{where}.target: expected a positive number")
+        for name in ("start", "end"):
+            if not isinstance(values[name], date):
+                raise reader.fail(fields[name], f"{where}.{name}: expected a date YYYY-MM-DD")
+        if values["end"] < values["start"]:
+            raise reader.fail(item, f"{where}: end is before start")
+        goals.append(
+            Goal(
+                values["brand"],
+                values["platform"],
+                values["metric"],
+                float(target),
+                values["start"],
+                values["end"],
+            )
+        )
+    return tuple(goals)
+
+
+def config_tables(config: BrandsConfig) -> dict[str, pl.DataFrame]:
+    """The brands file as the five config tables dbt reads (lake/config/<name>/)."""
+    brands = pl.DataFrame(
+        [
+            {
+                "brand_id": b.id,
+                "brand_name": b.name,
+                "is_own": b.own,
+                "timezone": b.timezone,
+                "business_days": ",".join(b.business_hours.days) if b.business_hours else "",
+                "business_start": b.business_hours.start if b.business_hours else None,
+                "business_end": b.business_hours.end if b.business_hours else None,
+            }
+            for b in config.brands
+        ],
+        schema={
+            "brand_id": pl.String,
+            "brand_name": pl.String,
+            "is_own": pl.Boolean,
+            "timezone": pl.String,
+            "business_days": pl.String,
+            "business_start": pl.String,
+            "business_end": pl.String,
+        },
+    )
+    accounts = pl.DataFrame(
+        [
+            {"brand_id": b.id, "platform": p, "account_id": a}
+            for b in config.brands
+            for p, a in b.accounts.items()
+        ],
+        schema={"brand_id": pl.String, "platform": pl.String, "account_id": pl.String},
+    )
+    aliases = pl.DataFrame(
+        [{"brand_id": b.id, "alias": a} for b in config.brands for a in b.aliases],
+        schema={"brand_id": pl.String, "alias": pl.String},
+    )
+    own = {b.id for b in config.brands if b.own}
+    sets_rows = []
+    for set_id, members in config.competitor_sets.items():
+        owner = next((m for m in members if m in own), members[0] if members else None)
+        sets_rows += [
+            {"competitor_set_id": set_id, "brand_id": m, "is_set_owner": m == owner} for m in members
+        ]
+    sets = pl.DataFrame(
+        sets_rows, schema={"competitor_set_id": pl.String, "brand_id": pl.String, "is_set_owner": pl.Boolean}
+    )
+    goals = pl.DataFrame(
+        [
+            {
+                "goal_id": f"{g.brand}:{g.platform}:{g.metric}:{g.start}:{g.end}",
+                "brand_id": g.brand,
+                "platform": g.platform,
+                "metric": g.metric,
+                "target": g.target,
+                "start_date": g.start,
+                "end_date": g.end,
+            }
+            for g in config.goals
+        ],
+        schema={
+            "goal_id": pl.String,
+            "brand_id": pl.String,
+            "platform": pl.String,
+            "metric": pl.String,
+            "target": pl.Float64,
+            "start_date": pl.Date,
+            "end_date": pl.Date,
+        },
+    )
+    return {
+        "brands": brands,
+        "brand_accounts": accounts,
+        "brand_aliases": aliases,
+        "competitor_sets": sets,
+        "goals": goals,
+    }

@@ -1,0 +1,179 @@
+"""Parsed landing files kept between runs, so a run parses only the files that are new or changed.
+
+One entry per landing file of a dataset: its rows before de-duplication across files (Parquet),
+its quarantined records and counts (JSON). An entry is found by a key over the file's content
+(sha256), its path relative to the landing dir (rows carry `source_file`) and the *code version*:
+a digest of the parser, schema and ingest source. Changing a parser therefore re-parses
+everything on the next run, with no version number to forget to bump.
+
+Hashing reads the whole file, so (size, mtime_ns) is a pre-check, as for the landing sensor: a
+file whose size and mtime match the last run reuses its previous hash without being read.
+
+Layout: `$SMM_DATA_DIR/cache/parsed/<platform>/<entity>/` holds `<key>.parquet` (absent when the
+file yielded no rows), `<key>.json` (written last: an entry without it is incomplete and ignored)
+and `index.json` (relative path → fingerprint). Entries no file uses any more are removed after
+each ingest, so the cache holds one entry per landing file and stays the size of the lake.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from functools import cache, partial
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.ingest.parse import (
+    QUARANTINE_SCHEMA,
+    FileParse,
+    IngestResult,
+    IngestStats,
+    combine,
+    parse_file,
+)
+from pipelines.runtime.disk import disk_full_is_fatal
+from pipelines.runtime.fingerprint import Fingerprint, fingerprint_file
+from pipelines.runtime.run_options import RunOptions
+from pipelines.schemas import Dataset
+
+_PIPELINES = Path(__file__).resolve().parents[1]
+_INDEX = "index.json"
+
+
+@cache
+def code_version() -> str:
+    """Digest of every source file that decides what a landing file parses into."""
+    sources = [
+        _PIPELINES / "ingest" / "parse.py",
+        _PIPELINES / "schemas.py",
+        *sorted((_PIPELINES / "parsers").glob("*.py")),
+    ]
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass
+class CacheStats:
+    """What one dataset's ingest took from the cache and what it had to parse."""
+
+    files_cached: int = 0
+    files_parsed: int = 0
+    entries_removed: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+class ParseCache:
+    """The cache of one dataset's parsed landing files."""
+
+    def __init__(self, root: Path, dataset: Dataset):
+        self.dataset = dataset
+        self.folder = root / dataset.platform / dataset.entity
+        self.stats = CacheStats()
+        self._index = self._read_index()
+        self._used: dict[str, Fingerprint] = {}
+
+    def _read_index(self) -> dict[str, Fingerprint]:
+        try:
+            raw = json.loads((self.folder / _INDEX).read_text())
+            return {rel: Fingerprint.decode(text) for rel, text in raw.items()}
+        except (OSError, ValueError, AttributeError):
+            return {}  # no or damaged index: every file is hashed again, nothing is lost
+
+    def _key(self, rel: str, fingerprint: Fingerprint) -> str:
+        text = f"{code_version()}\0{rel}\0{fingerprint.sha256}"
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    def parse(
+        self, path: Path, rel: str, parser: Callable[[], FileParse], *, refresh: bool = False
+    ) -> FileParse:
+        """The file's parse: from the cache when its content was parsed before (unless `refresh`)."""
+        try:
+            fingerprint = fingerprint_file(path, self._index.get(rel))
+        except OSError:
+            return parser()  # unreadable or vanished: the parser quarantines it with the reason
+        self._used[rel] = fingerprint
+        key = self._key(rel, fingerprint)
+        if not refresh and (entry := self._load(key)) is not None:
+            self.stats.files_cached += 1
+            return entry
+        parsed = parser()
+        self._store(key, parsed)
+        self.stats.files_parsed += 1
+        return parsed
+
+    def _load(self, key: str) -> FileParse | None:
+        try:
+            meta = json.loads((self.folder / f"{key}.json").read_text())
+            rows_path = self.folder / f"{key}.parquet"
+            rows = pl.read_parquet(rows_path) if meta["rows"] else self.dataset.schema.to_frame()
+            # Cast back to the declared schema: Parquet may spell a time zone differently ("Etc/UTC").
+            rows = rows.select(self.dataset.schema.names()).cast(dict(self.dataset.schema))
+            quarantine = pl.DataFrame(meta["quarantine"], schema=QUARANTINE_SCHEMA)
+            return FileParse(rows=rows, quarantine=quarantine, stats=IngestStats(**meta["stats"]))
+        except (OSError, ValueError, KeyError, TypeError, pl.exceptions.PolarsError):
+            return None  # absent or damaged entry: parse the file again
+
+    def _store(self, key: str, parsed: FileParse) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        meta = {
+            "rows": parsed.rows.height,
+            "quarantine": parsed.quarantine.to_dicts(),
+            "stats": asdict(parsed.stats),
+        }
+        with disk_full_is_fatal(self.folder):
+            if parsed.rows.height:
+                _write_atomic(self.folder / f"{key}.parquet", parsed.rows.write_parquet)
+            _write_atomic(
+                self.folder / f"{key}.json", lambda tmp: tmp.write_text(json.dumps(meta, default=str))
+            )
+
+    def finish(self) -> None:
+        """Record the fingerprints seen and drop entries no current landing file uses."""
+        if not self.folder.exists():
+            return
+        keep = {self._key(rel, fp) for rel, fp in self._used.items()}
+        for path in self.folder.iterdir():
+            stem = path.name.split(".", 1)[0]
+            if path.name != _INDEX and stem not in keep:
+                path.unlink(missing_ok=True)
+                self.stats.entries_removed += path.suffix == ".json"
+        index = {rel: fp.encode() for rel, fp in sorted(self._used.items())}
+        with disk_full_is_fatal(self.folder):
+            _write_atomic(self.folder / _INDEX, lambda tmp: tmp.write_text(json.dumps(index)))
+
+
+def ingest_cached(
+    dataset: Dataset, files: list[Path], landing: Path, cache_root: Path, options: RunOptions | None = None
+) -> tuple[IngestResult, CacheStats]:
+    """The whole dataset, parsing only the files the cache lacks (or `options` asks to re-parse).
+
+    Equal to `ingest_files(dataset, files, landing)`: the cache keeps per-file parses, and the
+    de-duplication across files runs on the combined rows every time."""
+    options = options or RunOptions()
+    cache = ParseCache(cache_root, dataset)
+    parses = []
+    for path in files:
+        rel = path.relative_to(landing).as_posix() if path.is_relative_to(landing) else str(path)
+        parser = partial(parse_file, dataset, path, landing)
+        parses.append(cache.parse(path, rel, parser, refresh=options.reparse(path)))
+    cache.finish()
+    return combine(dataset, parses), cache.stats
+
+
+def _write_atomic(target: Path, write: Callable[[Path], object]) -> None:
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)

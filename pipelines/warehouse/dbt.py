@@ -1,0 +1,123 @@
+"""dbt plumbing: the project handle, the translator, the environment and CLI args dbt gets.
+
+Kept pure where possible so the rules (which build file, which env) have unit tests.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
+
+from pipelines.runtime.paths import DBT_PROJECT_DIR, Paths
+from pipelines.runtime.pii import KEY_ENV, pii_key
+from pipelines.warehouse.freshness import DAILY_FRESHNESS, FRESHNESS_GROUPS
+
+DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# The dbt installed beside this interpreter: the venv's bin/ need not be on PATH (cron, `dagster dev`).
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+_LAYERS = ("staging", "intermediate", "marts")
+
+
+def dbt_env(paths: Paths, *, memory_limit: str = "2GB") -> dict[str, str]:
+    """Environment dbt needs: where the lake is, which private file to build into, the PII key.
+
+    The pseudonymisation key is passed through from the environment (the public demo key when
+    unset); dbt's profile plugin hands it to DuckDB without it ever appearing in SQL or logs.
+    """
+    return {
+        "SMM_DATA_DIR": str(paths.data),
+        "SMM_BUILD_DB": str(paths.build_db),
+        KEY_ENV: pii_key(),
+        "SMM_DUCKDB_MEMORY_LIMIT": os.environ.get("SMM_DUCKDB_MEMORY_LIMIT", memory_limit),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+
+def build_args(*, full_refresh: bool = False) -> list[str]:
+    """`dbt build` arguments for a run (selection comes from the Dagster context).
+
+    Unit tests check formulas on fixed rows, not the data: they run in `make test`
+    (tests/integration/test_pipeline.py), not in every production build (as dbt recommends), which
+    saves ~9 node-seconds of every run."""
+    args = ["build", "--exclude-resource-type", "unit_test"]
+    if full_refresh:
+        args.append("--full-refresh")
+    return args
+
+
+def _layer(fqn: list[str]) -> str | None:
+    return next((part for part in fqn if part in _LAYERS), None)
+
+
+class SmmDbtTranslator(DagsterDbtTranslator):
+    """dbt models grouped by layer (staging, intermediate, marts); sources keep meta.dagster.asset_key.
+
+    Marts carry the daily freshness policy (warehouse/freshness.py): the tables analysts read.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props.get("resource_type") == "seed":
+            return "seeds"
+        return _layer(list(dbt_resource_props.get("fqn", []))) or super().get_group_name(dbt_resource_props)
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]):
+        return ["team:analytics-engineering"]
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props.get("resource_type") in ("model", "seed", "snapshot"):
+            return dg.AssetKey(["warehouse", dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
+    ) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        if spec.group_name in FRESHNESS_GROUPS:
+            return spec.replace_attributes(freshness_policy=DAILY_FRESHNESS)
+        return spec
+
+
+def manifest_is_stale(project_dir: Path = DBT_PROJECT_DIR) -> bool:
+    manifest = project_dir / "target" / "manifest.json"
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [project_dir / "dbt_project.yml"]
+    for folder in ("models", "macros", "seeds", "tests"):
+        sources += [p for p in (project_dir / folder).rglob("*") if p.is_file()]
+    return any(p.stat().st_mtime > built for p in sources if p.exists())
+
+
+def ensure_manifest(paths: Paths) -> Path:
+    """Run `dbt parse` when the manifest is missing or older than the project files."""
+    manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
+    if manifest_is_stale():
+        env = {**os.environ, **dbt_env(paths)}
+        proc = subprocess.run(
+            [
+                DBT_EXECUTABLE,
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(f"dbt parse failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return manifest
