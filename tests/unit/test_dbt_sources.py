@@ -1,0 +1,109 @@
+"""The dbt lake sources (`_<platform>__sources.yml`) stay in step with pipelines/schemas.py.
+
+schemas.py owns each lake dataset's columns and types; the source YAML repeats them so dbt can
+document and test them. These tests turn any drift into a failure naming what to fix.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+import yaml
+
+from pipelines.runtime.paths import DBT_PROJECT_DIR
+from pipelines.schemas import BY_NAME, DATASETS, Dataset
+
+STAGING = DBT_PROJECT_DIR / "models" / "staging"
+# The config tables come from brands.yml (pipelines/ingest/brands.py), not the schemas.py registry.
+NOT_IN_REGISTRY = {"config"}
+
+# How DuckDB spells each polars type the lake is written with.
+DUCKDB_TYPES: dict[pl.DataType, str] = {
+    pl.String(): "varchar",
+    pl.Int64(): "bigint",
+    pl.Float64(): "double",
+    pl.Boolean(): "boolean",
+    pl.Date(): "date",
+    pl.Datetime("us", "UTC"): "timestamp with time zone",
+}
+
+
+def _source_files() -> list[Path]:
+    return sorted(p for p in STAGING.glob("*/_*__sources.yml") if p.parent.name not in NOT_IN_REGISTRY)
+
+
+def _tables(path: Path) -> list[dict[str, Any]]:
+    doc = yaml.safe_load(path.read_text())
+    return [table for source in doc.get("sources", []) for table in source.get("tables", [])]
+
+
+@cache
+def _source_tables() -> dict[str, tuple[Path, dict[str, Any]]]:
+    return {table["name"]: (path, table) for path in _source_files() for table in _tables(path)}
+
+
+def _dataset_file(dataset: Dataset) -> str:
+    return f"dbt_project/models/staging/{dataset.platform}/_{dataset.platform}__sources.yml"
+
+
+def _source_table(dataset: Dataset) -> tuple[Path, dict[str, Any]]:
+    found = _source_tables().get(dataset.name)
+    assert found, f"lake dataset {dataset.name} has no dbt source: add it to {_dataset_file(dataset)}"
+    return found
+
+
+def test_every_source_file_is_found() -> None:
+    folders = {p.parent.name for p in _source_files()}
+    assert folders == {d.platform for d in DATASETS}, (
+        "each platform of pipelines/schemas.py has one staging folder with its _<platform>__sources.yml"
+    )
+
+
+def test_every_lake_dataset_has_a_source_table() -> None:
+    tables = _source_tables()
+    missing = [f"{d.name} (add it to {_dataset_file(d)})" for d in DATASETS if d.name not in tables]
+    assert not missing, f"lake datasets of pipelines/schemas.py without a dbt source: {missing}"
+
+
+def test_every_source_table_is_a_lake_dataset_in_its_platform_folder() -> None:
+    problems = []
+    for name, (path, _) in _source_tables().items():
+        dataset = BY_NAME.get(name)
+        if dataset is None:
+            problems.append(f"{path.name}: table {name} is not a dataset of pipelines/schemas.py")
+        elif path.parent.name != dataset.platform:
+            problems.append(f"{path.name}: table {name} belongs in {_dataset_file(dataset)}")
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("dataset", DATASETS, ids=lambda d: d.name)
+def test_source_columns_and_types_equal_the_lake_schema(dataset: Dataset) -> None:
+    path, table = _source_table(dataset)
+    declared = {c["name"]: c.get("data_type") for c in table.get("columns", [])}
+    expected = {name: DUCKDB_TYPES[dtype] for name, dtype in dataset.schema.items()}
+    where = f"{path.relative_to(DBT_PROJECT_DIR.parent)}, table {dataset.name}"
+    missing = sorted(set(expected) - set(declared))
+    extra = sorted(set(declared) - set(expected))
+    assert not missing, f"{where}: columns of pipelines/schemas.py missing from the source: {missing}"
+    assert not extra, f"{where}: columns not in pipelines/schemas.py (remove or add them there): {extra}"
+    wrong = {
+        name: f"declared {declared[name]}, lake has {expected[name]}"
+        for name in expected
+        if declared[name] is not None and declared[name] != expected[name]
+    }
+    assert not wrong, f"{where}: column types differ from pipelines/schemas.py: {wrong}"
+
+
+@pytest.mark.parametrize("dataset", DATASETS, ids=lambda d: d.name)
+def test_source_reads_the_dataset_folder_and_names_its_ingest_asset(dataset: Dataset) -> None:
+    path, table = _source_table(dataset)
+    config = table.get("config", {})
+    where = f"{path.name}, table {dataset.name}"
+    folder = f"/lake/{dataset.platform}/{dataset.entity}/"
+    assert folder in config.get("external_location", ""), f"{where}: external_location must read {folder}"
+    asset_key = config.get("meta", {}).get("dagster", {}).get("asset_key")
+    assert asset_key == ["lake", dataset.platform, dataset.entity], f"{where}: meta.dagster.asset_key"
