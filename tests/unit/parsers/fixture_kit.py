@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-# The real third-party payloads (read-only; provenance in SOURCES.md next to them), in ../shared
-# beside the project root, as CI has it.
-REAL_FIXTURES = Path(
-    os.environ.get("SMM_REAL_FIXTURES")
-    or Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "real"
-)
+# The real third-party payloads, read-only: provenance in SOURCES.md and licences in LICENSES.md there.
+REAL_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "real"
 
 FETCHED_AT = "2026-03-02T06:00:00Z"
 
@@ -39,7 +34,7 @@ def utc(*parts: int) -> datetime:
 def real_path(platform: str, name: str) -> Path:
     path = REAL_FIXTURES / platform / name
     if not path.exists():
-        pytest.fail(f"real fixture {path} not available (set SMM_REAL_FIXTURES)")
+        pytest.fail(f"real fixture {path} missing from the repository")
     return path
 
 
@@ -50,5 +45,5 @@ def real_json(platform: str, name: str) -> Any:
 def real_files(platform: str) -> set[str]:
     folder = REAL_FIXTURES / platform
     if not folder.is_dir():
-        pytest.fail(f"real fixtures {folder} not available (set SMM_REAL_FIXTURES)")
+        pytest.fail(f"real fixtures {folder} missing from the repository")
     return {p.name for p in folder.iterdir() if p.is_file()}
