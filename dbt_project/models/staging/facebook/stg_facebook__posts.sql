@@ -30,8 +30,7 @@ renamed as (
         -- measures (lifetime)
         reactions_total,
         comments_total,
-        -- the Graph API omits `shares` when a post has none: absent means 0 here, not unknown
-        coalesce(shares_count, 0) as shares_count,
+        shares_count,
         -- timestamps
         created_time as published_at,
         fetched_at,
