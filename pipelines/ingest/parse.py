@@ -13,9 +13,10 @@ landed twice, the same file under two names).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +25,8 @@ from typing import Any
 import orjson
 import polars as pl
 
-from pipelines.parsers import parse_capture
+from pipelines.ingest.brands import load_brands
+from pipelines.parsers import needs_owner_timezones, parse_capture
 from pipelines.parsers.base import Capture, Rejected, to_str, to_ts
 from pipelines.schemas import Dataset
 
@@ -71,9 +73,10 @@ class IngestResult:
 
 
 class _Collector:
-    def __init__(self, dataset: Dataset, landing: Path):
+    def __init__(self, dataset: Dataset, landing: Path, owner_timezones: Mapping[str, str] | None = None):
         self.dataset = dataset
         self.landing = landing
+        self.owner_timezones = owner_timezones
         self.rows: list[dict[str, Any]] = []
         self.chunks: list[pl.DataFrame] = []
         self.rejects: list[dict[str, Any]] = []
@@ -92,6 +95,8 @@ class _Collector:
         )
 
     def take(self, rel: str, line: int, capture: Capture) -> None:
+        if self.owner_timezones:
+            capture = dataclasses.replace(capture, owner_timezones=self.owner_timezones)
         try:
             rows, reasons = parse_capture(self.dataset, capture)
         except Rejected as exc:
@@ -224,9 +229,22 @@ class FileParse:
     stats: IngestStats
 
 
-def parse_file(dataset: Dataset, path: Path, landing: Path) -> FileParse:
-    """Parse one landing file of `dataset`; a file-level problem becomes one quarantined record."""
-    out = _Collector(dataset, landing)
+def owner_timezones(dataset: Dataset, brands_file: Path | None) -> dict[str, str]:
+    """Account id → time zone of the brand owning it, for a dataset whose parser reads local times
+    (legacy Telegram exports); {} for every other dataset, whose parse never depends on brands.yml."""
+    if brands_file is None or not needs_owner_timezones(dataset):
+        return {}
+    brands = load_brands(brands_file).brands
+    return {b.accounts[dataset.platform]: b.timezone for b in brands if dataset.platform in b.accounts}
+
+
+def parse_file(
+    dataset: Dataset, path: Path, landing: Path, owner_timezones: Mapping[str, str] | None = None
+) -> FileParse:
+    """Parse one landing file of `dataset`; a file-level problem becomes one quarantined record.
+
+    `owner_timezones` (see `owner_timezones()`) reach the parser in every capture of the file."""
+    out = _Collector(dataset, landing, owner_timezones)
     rel = path.relative_to(landing).as_posix() if path.is_relative_to(landing) else str(path)
     out.stats.files_read = 1
     try:
@@ -259,9 +277,11 @@ def combine(dataset: Dataset, parses: list[FileParse]) -> IngestResult:
     return IngestResult(dataset=dataset, rows=deduped, quarantine=quarantine, stats=stats)
 
 
-def ingest_files(dataset: Dataset, files: list[Path], landing: Path) -> IngestResult:
+def ingest_files(
+    dataset: Dataset, files: list[Path], landing: Path, owner_timezones: Mapping[str, str] | None = None
+) -> IngestResult:
     """Parse every landing file of one dataset; dedupe; return rows, quarantine and the accounting."""
-    return combine(dataset, [parse_file(dataset, path, landing) for path in files])
+    return combine(dataset, [parse_file(dataset, path, landing, owner_timezones) for path in files])
 
 
 def collapse_duplicates(frame: pl.DataFrame, dataset: Dataset) -> pl.DataFrame:

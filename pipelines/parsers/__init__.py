@@ -45,6 +45,12 @@ def error_of(dataset: Dataset, response: Any) -> str | None:
     return _MODULES[dataset.platform].error_of(response)
 
 
+def needs_owner_timezones(dataset: Dataset) -> bool:
+    """Whether rows of `dataset` may carry local times read in the owning brand's time zone
+    (legacy Telegram exports): the ingest then passes `Capture.owner_timezones`."""
+    return dataset.entity in getattr(_MODULES[dataset.platform], "LOCAL_TIME_ENTITIES", ())
+
+
 def parse_capture(dataset: Dataset, capture: Capture) -> tuple[list[dict[str, Any]], list[str]]:
     """Parse one capture into rows and per-record rejection reasons.
 

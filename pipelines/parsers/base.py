@@ -11,12 +11,19 @@ a quarantine row naming the file and line. They never coerce silently: a count s
 
 from __future__ import annotations
 
+import html
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import UTC, date, datetime, timedelta
+from html.entities import html5
+from types import MappingProxyType
 from typing import Any
+from zoneinfo import ZoneInfo
+
+import ftfy
 
 # Timestamps outside this window are not real social-media activity (typos, epoch units mixed up).
 EARLIEST = datetime(2004, 1, 1, tzinfo=UTC)
@@ -36,6 +43,10 @@ class Capture:
     object_id: str | None
     endpoint: str | None
     response: Any
+    # IANA time zone of the brand owning each account of this platform (account id → zone), for
+    # the few records whose times are local (legacy Telegram exports). Empty unless the ingest
+    # passes it: see `pipelines.parsers.needs_owner_timezones`.
+    owner_timezones: Mapping[str, str] = dataclass_field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,87 @@ def to_str(value: Any, field: str) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     raise Rejected(f"{field}: expected a string, got {type_name(value)}")
+
+
+# ---------------------------------------------------------------- free text as platforms send it
+
+# One HTML entity, always with its `;` (a bare "&copy=2" in a URL is not an entity).
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _unescape_entity(match: re.Match[str]) -> str:
+    entity = match.group(0)
+    if entity[1] == "#":
+        return html.unescape(entity)  # numeric: html maps NUL, surrogates and cp1252 codes like browsers
+    return html5.get(entity[1:], entity)  # named: exact name only; unknown names stay as written
+
+
+def unescape_entities(text: str) -> str:
+    """HTML entities (`&amp;`, `&#39;`, `&#10071;`) → characters, in one pass: "&amp;lt;" → "&lt;"."""
+    return _ENTITY.sub(_unescape_entity, text) if "&" in text else text
+
+
+def _decoded(data: bytes, encoding: str) -> str:
+    """The characters `encoding` gives these bytes; bytes it leaves undefined map to U+00xx, as
+    the "sloppy" decoders of ftfy do."""
+    return "".join(bytes([b]).decode(encoding, errors="replace").replace("\ufffd", chr(b)) for b in data)
+
+
+_UTF8_LEADS = bytes(range(0xC2, 0xF5))
+_UTF8_CONTINUATIONS = bytes(range(0x80, 0xC0))
+_LATIN_LEADS = _UTF8_LEADS.decode("latin-1")
+_LATIN_CONTINUATIONS = "".join(
+    sorted(set(_decoded(_UTF8_CONTINUATIONS, "latin-1") + _decoded(_UTF8_CONTINUATIONS, "cp1252")))
+)
+# UTF-8 read as a single-byte code page leaves a lead byte's character followed by a continuation
+# byte's: Latin-1/Windows-1252 (`ðŸ§¤`, `CafÃ©`) or Windows-1251 (`РїСЂРёРІРµС‚`). Every Cyrillic
+# letter is a cp1251 lead, so cp1251 pairs are limited to the leads of Latin (Г), Cyrillic (Р С Т)
+# and punctuation (в + 0x80..0x9F), and emoji (рџ).
+_MOJIBAKE_PAIR = re.compile(
+    "(?=[{first}])(?:[{leads}][{conts}]|[ГРСТ][{cyr_conts}]|в[{cyr_punct}]|рџ)".format(
+        first=re.escape(_LATIN_LEADS + "ГРСТвр"),
+        leads=re.escape(_LATIN_LEADS),
+        conts=re.escape(_LATIN_CONTINUATIONS),
+        cyr_conts=re.escape(_decoded(_UTF8_CONTINUATIONS, "cp1251")),
+        cyr_punct=re.escape(_decoded(bytes(range(0x80, 0xA0)), "cp1251")),
+    )
+)
+# A cheaper first look (ftfy's own check costs ~300 µs per Cyrillic post, the pair search ~15):
+# such text always has a Latin-1 character other than nbsp, soft hyphen and « » (which Cyrillic
+# and Romanian text use), or a Serbian-only letter, unless it is a word or two of Cyrillic.
+_MOJIBAKE_HINT = re.compile(
+    "[{}]".format(
+        re.escape(
+            "".join(chr(c) for c in range(0x80, 0x100) if c not in (0xA0, 0xAB, 0xAD, 0xBB))
+            + "ЂЃѓЉЊЌЋЏђљњќћџЎўЈјЅѕ"
+        )
+    )
+)
+# ftfy's encoding repair only: no quote uncurling, width or NFC normalisation, HTML unescaping.
+_FTFY = ftfy.TextFixerConfig(explain=False)
+
+
+def repair_mojibake(text: str) -> str:
+    """UTF-8 that was once decoded as Latin-1/Windows-1252/1251 (`ðŸ§¤` → 🧤, `CafÃ©` → Café),
+    repaired when ftfy finds it unambiguous; anything else is returned unchanged."""
+    if text.isascii() or not _MOJIBAKE_HINT.search(text) or not _MOJIBAKE_PAIR.search(text):
+        return text
+    return ftfy.fix_encoding(text, _FTFY)
+
+
+def platform_text(value: Any, field: str, *, html_escaped: bool) -> str | None:
+    """Free text (a post, comment, title, display name) as a person wrote it.
+
+    `html_escaped`: the platform sends this field HTML-escaped (X tweet text, YouTube search
+    snippets, VK): entities are unescaped exactly once. Other platforms send raw text, where a
+    literal "&amp;" is what the user typed. Mojibake is repaired for every platform.
+    """
+    text = to_str(value, field)
+    if text is None:
+        return None
+    if html_escaped:
+        text = unescape_entities(text)
+    return repair_mojibake(text)
 
 
 def required_str(value: Any, field: str) -> str:
@@ -198,6 +290,25 @@ def to_ts(value: Any, field: str, *, naive_is_utc: bool = True) -> datetime | No
         if not naive_is_utc:
             raise Rejected(f"{field}: timestamp {value[:40]!r} has no UTC offset")
         parsed = parsed.replace(tzinfo=UTC)
+    return _in_window(parsed.astimezone(UTC), field)
+
+
+def local_to_utc(value: Any, field: str, timezone: str) -> datetime | None:
+    """An ISO timestamp written in local time of `timezone` (an IANA name), as UTC.
+
+    A time that occurs twice (the hour DST ends) is read as the first; one that does not exist
+    (the hour DST starts) as if the clock had not moved. A stated offset still wins.
+    """
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise Rejected(f"{field}: expected an ISO timestamp string, got {type_name(value)}")
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise Rejected(f"{field}: unparseable timestamp {value[:40]!r}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=ZoneInfo(timezone))
     return _in_window(parsed.astimezone(UTC), field)
 
 

@@ -15,6 +15,7 @@ from pipelines.parsers.base import (
     Rejected,
     dig,
     expect_dict,
+    platform_text,
     required_str,
     to_bool,
     to_count,
@@ -41,7 +42,7 @@ def _page_row(element: Any, capture: Capture) -> dict[str, Any]:
     page = expect_dict(element, "response")
     return {
         "page_id": required_str(page.get("id"), "id"),
-        "page_name": to_str(page.get("name"), "name"),
+        "page_name": platform_text(page.get("name"), "name", html_escaped=False),
         # Older API versions have no followers_count (only fan_count): NULL, never guessed from fans.
         "followers_count": to_count(page.get("followers_count"), "followers_count"),
         "fan_count": to_count(page.get("fan_count"), "fan_count"),
@@ -66,7 +67,7 @@ def _post_row(element: Any, capture: Capture) -> dict[str, Any]:
     post = expect_dict(element, "data[]")
     return {
         "post_id": required_str(post.get("id"), "id"),
-        "message": to_str(post.get("message"), "message"),
+        "message": platform_text(post.get("message"), "message", html_escaped=False),
         "created_time": to_ts(post.get("created_time"), "created_time"),
         "permalink_url": to_str(post.get("permalink_url"), "permalink_url"),
         "status_type": to_str(post.get("status_type"), "status_type"),
@@ -143,8 +144,8 @@ def _comment_row(element: Any, capture: Capture) -> dict[str, Any]:
         "comment_id": comment_id,
         "post_id": post_id,
         "author_id": to_str(dig(comment, "from", "id"), "from.id"),
-        "author_name": to_str(dig(comment, "from", "name"), "from.name"),
-        "message": to_str(comment.get("message"), "message"),
+        "author_name": platform_text(dig(comment, "from", "name"), "from.name", html_escaped=False),
+        "message": platform_text(comment.get("message"), "message", html_escaped=False),
         "created_time": to_ts(comment.get("created_time"), "created_time"),
         "parent_comment_id": to_str(dig(comment, "parent", "id"), "parent.id") or derived_parent,
     }

@@ -13,6 +13,7 @@ from pipelines.parsers.base import (
     EntityParser,
     dig,
     expect_dict,
+    platform_text,
     required_str,
     to_count,
     to_str,
@@ -49,7 +50,7 @@ def _media_row(element: Any, capture: Capture) -> dict[str, Any]:
     media = expect_dict(element, "data[]")
     return {
         "media_id": required_str(media.get("id"), "id"),
-        "caption": to_str(media.get("caption"), "caption"),
+        "caption": platform_text(media.get("caption"), "caption", html_escaped=False),
         "media_type": to_str(media.get("media_type"), "media_type"),
         "media_product_type": to_str(media.get("media_product_type"), "media_product_type"),
         "permalink": to_str(media.get("permalink"), "permalink"),
@@ -79,7 +80,7 @@ def _comment_row(element: Any, capture: Capture) -> dict[str, Any]:
         "author_id": to_str(dig(comment, "from", "id"), "from.id"),
         "author_username": to_str(comment.get("username"), "username")
         or to_str(dig(comment, "from", "username"), "from.username"),
-        "text": to_str(comment.get("text"), "text"),
+        "text": platform_text(comment.get("text"), "text", html_escaped=False),
         "created_time": to_ts(comment.get("timestamp"), "timestamp"),
         "parent_comment_id": to_str(comment.get("parent_id"), "parent_id"),
     }

@@ -16,6 +16,7 @@ from pipelines.parsers.base import (
     expect_dict,
     expect_list,
     from_epoch_millis,
+    platform_text,
     required_str,
     to_count,
     to_float,
@@ -67,7 +68,7 @@ def _post_row(element: Any, capture: Capture) -> dict[str, Any]:
     return {
         "post_urn": required_str(post.get("id"), "id"),
         "author_urn": to_str(post.get("author"), "author"),
-        "commentary": to_str(post.get("commentary"), "commentary"),
+        "commentary": platform_text(post.get("commentary"), "commentary", html_escaped=False),
         "created_at": from_epoch_millis(post.get("createdAt"), "createdAt"),
         "published_at": from_epoch_millis(post.get("publishedAt"), "publishedAt"),
         "lifecycle_state": to_str(post.get("lifecycleState"), "lifecycleState"),

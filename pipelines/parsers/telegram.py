@@ -8,6 +8,7 @@ the quarantine shows them instead of silently dropping them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,8 @@ from pipelines.parsers.base import (
     expect_dict,
     from_epoch_seconds,
     list_at,
+    local_to_utc,
+    platform_text,
     required_str,
     to_count,
     to_int,
@@ -75,7 +78,7 @@ def _channel_row(response: Any, capture: Capture) -> dict[str, Any]:
             break
     return {
         "channel_id": channel_id,
-        "title": to_str(chat.get("title"), "chats[].title"),
+        "title": platform_text(chat.get("title"), "chats[].title", html_escaped=False),
         "username": to_str(chat.get("username"), "chats[].username"),
         "participants_count": to_count(full_chat.get("participants_count"), "full_chat.participants_count"),
     }
@@ -118,7 +121,7 @@ def _message_row(message: Any, capture: Capture) -> dict[str, Any]:
         "channel_id": channel_id,
         "message_id": message_id,
         "published_at": _message_time(message.get("date"), "date"),
-        "text": to_str(message.get("message"), "message"),
+        "text": platform_text(message.get("message"), "message", html_escaped=False),
         "views": to_count(message.get("views"), "views"),
         "forwards": to_count(message.get("forwards"), "forwards"),
         "replies": to_count(dig(message, "replies", "replies"), "replies.replies"),
@@ -132,11 +135,29 @@ def _message_row(message: Any, capture: Capture) -> dict[str, Any]:
 # ---------------------------------------------------------------- export (Telegram Desktop result.json)
 
 
-def _export_messages(capture: Capture) -> list[Any]:
+# A channel's export is its posts; any other chat (personal_chat, private_group, saved_messages,
+# bot_chat…) is people's conversation, never a brand channel.
+_CHANNEL_TYPES = ("public_channel", "private_channel")
+
+
+@dataclass(frozen=True)
+class _ExportMessage:
+    """A message of the export with its position, so a rejection can name the record."""
+
+    position: int
+    message: Any
+
+
+def _export_messages(capture: Capture) -> list[_ExportMessage]:
     document = expect_dict(capture.response, "export document")
+    chat_type = to_str(document.get("type"), "type")
+    if chat_type is None:
+        raise Rejected("type: missing (the exported chat's type; only channel exports are read)")
+    if chat_type not in _CHANNEL_TYPES:
+        raise Rejected(f"telegram export of a {chat_type[:40]}, not a channel: refused")
     if document.get("id") is None:
         raise Rejected("id: missing (the exported chat's id)")
-    return list_at(document, "messages")
+    return [_ExportMessage(i, m) for i, m in enumerate(list_at(document, "messages"))]
 
 
 def _export_text(value: Any) -> str | None:
@@ -156,31 +177,66 @@ def _export_text(value: Any) -> str | None:
     return "".join(parts)
 
 
-def _export_row(message: Any, capture: Capture) -> dict[str, Any]:
-    """One exported message. `date` is the exporting computer's local time, so time comes from
-    `date_unixtime` (unix seconds sent as a string). The export has no views."""
+def _export_time(message: dict[str, Any], channel_id: str, capture: Capture) -> datetime:
+    """`date_unixtime` (unix seconds as a string). Exports from Telegram Desktop before it
+    existed have only `date`, the local time of the computer that exported: read in the time zone
+    of the brand that owns the channel (the ingest passes them in `owner_timezones`)."""
+    published_at = from_epoch_seconds(message.get("date_unixtime"), "date_unixtime")
+    if published_at is not None:
+        return published_at
+    if message.get("date") in (None, ""):
+        raise Rejected("date_unixtime and date: missing")
+    timezone = capture.owner_timezones.get(channel_id)
+    if timezone is None:
+        raise Rejected(
+            f"date_unixtime: missing, and channel {channel_id} belongs to no brand in brands.yml: "
+            "its local `date` has no time zone"
+        )
+    local = local_to_utc(message.get("date"), "date", timezone)
+    assert local is not None  # an empty `date` was rejected above
+    return local
+
+
+def _export_message_row(message: Any, capture: Capture) -> dict[str, Any]:
+    """One exported message (the export has no views)."""
     message = expect_dict(message, "messages[]")
     if message.get("type") == "service":
         raise Rejected("service message, not a post")
     channel_id = required_str(to_str(dig(capture.response, "id"), "id"), "id")
     message_id = _required_int(message.get("id"), "messages[].id")
-    published_at = from_epoch_seconds(message.get("date_unixtime"), "date_unixtime")
-    if published_at is None:
-        raise Rejected("date_unixtime: missing (local `date` alone has no time zone)")
     reactions = message.get("reactions")
     return {
         "post_id": f"{channel_id}_{message_id}",
         "channel_id": channel_id,
         "message_id": message_id,
         "message_type": to_str(message.get("type"), "type"),
-        "published_at": published_at,
-        "text": _export_text(message.get("text")),
-        "author": to_str(message.get("from"), "from"),
+        "published_at": _export_time(message, channel_id, capture),
+        "text": platform_text(_export_text(message.get("text")), "text", html_escaped=False),
+        "author": platform_text(message.get("from"), "from", html_escaped=False),
         "author_id": to_str(message.get("from_id"), "from_id"),
         "reactions_total": None
         if reactions is None
         else _sum_counts(list_at(message, "reactions"), "reactions"),
     }
+
+
+def _export_row(record: _ExportMessage, capture: Capture) -> dict[str, Any]:
+    """A whole export is one landing line, so every rejection names its message."""
+    try:
+        return _export_message_row(record.message, capture)
+    except Rejected as exc:
+        raise Rejected(f"{_export_label(record)}: {exc}") from None
+
+
+def _export_label(record: _ExportMessage) -> str:
+    message_id = record.message.get("id") if isinstance(record.message, dict) else None
+    if isinstance(message_id, int | str) and not isinstance(message_id, bool) and str(message_id).strip():
+        return f"message {str(message_id)[:40]}"
+    return f"messages[{record.position}] (no id)"
+
+
+# The entities whose rows may need the owning brand's time zone (legacy exports' local `date`).
+LOCAL_TIME_ENTITIES = frozenset({"export"})
 
 
 PARSERS: dict[str, EntityParser] = {

@@ -16,6 +16,7 @@ from pipelines.parsers.base import (
     expect_dict,
     from_epoch_seconds,
     list_at,
+    platform_text,
     required_str,
     to_count,
     to_str,
@@ -58,7 +59,7 @@ def _user_row(user: Any, capture: Capture) -> dict[str, Any]:
     user = expect_dict(user, "data.user")
     return {
         "open_id": required_str(user.get("open_id"), "data.user.open_id"),
-        "display_name": to_str(user.get("display_name"), "data.user.display_name"),
+        "display_name": platform_text(user.get("display_name"), "data.user.display_name", html_escaped=False),
         "follower_count": to_count(user.get("follower_count"), "data.user.follower_count"),
         "following_count": to_count(user.get("following_count"), "data.user.following_count"),
         "likes_count": to_count(user.get("likes_count"), "data.user.likes_count"),
@@ -72,8 +73,10 @@ def _video_row(video: Any, capture: Capture) -> dict[str, Any]:
     return {
         "video_id": required_str(video.get("id"), "data.videos[].id"),
         "created_at": from_epoch_seconds(video.get("create_time"), "data.videos[].create_time"),
-        "title": to_str(video.get("title"), "data.videos[].title"),
-        "description": to_str(video.get("video_description"), "data.videos[].video_description"),
+        "title": platform_text(video.get("title"), "data.videos[].title", html_escaped=False),
+        "description": platform_text(
+            video.get("video_description"), "data.videos[].video_description", html_escaped=False
+        ),
         "share_url": to_str(video.get("share_url"), "data.videos[].share_url"),
         "like_count": to_count(video.get("like_count"), "data.videos[].like_count"),
         "comment_count": to_count(video.get("comment_count"), "data.videos[].comment_count"),

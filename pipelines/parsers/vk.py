@@ -20,6 +20,7 @@ from pipelines.parsers.base import (
     expect_list,
     from_epoch_seconds,
     list_at,
+    platform_text,
     to_bool,
     to_count,
     to_int,
@@ -92,7 +93,7 @@ def _group_row(group: Any, capture: Capture) -> dict[str, Any]:
     group_id = _required_int(group.get("id"), "id")
     return {
         "group_id": str(group_id),
-        "group_name": to_str(group.get("name"), "name"),
+        "group_name": platform_text(group.get("name"), "name", html_escaped=True),
         "screen_name": to_str(group.get("screen_name"), "screen_name"),
         "members_count": to_count(group.get("members_count"), "members_count"),
     }
@@ -109,7 +110,7 @@ def _post_fields(item: dict[str, Any], owner: Any) -> dict[str, Any]:
         "owner_id": str(owner_id),
         "from_id": to_str(item.get("from_id"), "from_id"),
         "published_at": from_epoch_seconds(item.get("date"), "date"),
-        "text": to_str(item.get("text"), "text"),
+        "text": platform_text(item.get("text"), "text", html_escaped=True),
         "likes_count": _count(item, "likes"),
         "reposts_count": _count(item, "reposts"),
         "comments_count": _count(item, "comments"),
@@ -197,7 +198,7 @@ def _comment_row(item: Any, capture: Capture) -> dict[str, Any]:
         "owner_id": str(owner),
         "from_id": to_str(item.get("from_id"), "from_id"),
         "created_at": from_epoch_seconds(item.get("date"), "date"),
-        "text": to_str(item.get("text"), "text"),
+        "text": platform_text(item.get("text"), "text", html_escaped=True),
         "reply_to_comment_id": None if parent is None else f"{owner}_{parent}",
         "reply_to_user_id": to_str(item.get("reply_to_user"), "reply_to_user"),
     }

@@ -18,6 +18,7 @@ from pipelines.parsers.base import (
     dig,
     expect_dict,
     list_at,
+    platform_text,
     required_str,
     to_count,
     to_str,
@@ -113,7 +114,7 @@ def _tweet_fields(tweet: dict[str, Any]) -> dict[str, Any]:
     return {
         "tweet_id": required_str(tweet.get("id"), "id"),
         "author_id": to_str(tweet.get("author_id"), "author_id"),
-        "text": to_str(tweet.get("text"), "text"),
+        "text": platform_text(tweet.get("text"), "text", html_escaped=True),
         "created_at": to_ts(tweet.get("created_at"), "created_at"),
         "lang": to_str(tweet.get("lang"), "lang"),
         "conversation_id": to_str(tweet.get("conversation_id"), "conversation_id"),

@@ -6,6 +6,7 @@ the API leaves out (likes hidden by the owner, subscribers hidden) is NULL, neve
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from pipelines.parsers.base import (
     dig,
     expect_dict,
     list_at,
+    platform_text,
     required_str,
     to_bool,
     to_count,
@@ -60,7 +62,7 @@ def _channel_row(item: Any, capture: Capture) -> dict[str, Any]:
 
     return {
         "channel_id": required_str(item.get("id"), "id"),
-        "title": to_str(dig(item, "snippet", "title"), "snippet.title"),
+        "title": platform_text(dig(item, "snippet", "title"), "snippet.title", html_escaped=False),
         "view_count": to_count(stat("viewCount"), "statistics.viewCount"),
         "subscriber_count": to_count(stat("subscriberCount"), "statistics.subscriberCount"),
         "hidden_subscriber_count": to_bool(stat("hiddenSubscriberCount"), "statistics.hiddenSubscriberCount"),
@@ -85,8 +87,8 @@ def _video_row(item: Any, capture: Capture) -> dict[str, Any]:
         "video_id": required_str(item.get("id"), "id"),
         "channel_id": to_str(snip("channelId"), "snippet.channelId"),
         "published_at": to_ts(snip("publishedAt"), "snippet.publishedAt"),
-        "title": to_str(snip("title"), "snippet.title"),
-        "description": to_str(snip("description"), "snippet.description"),
+        "title": platform_text(snip("title"), "snippet.title", html_escaped=False),
+        "description": platform_text(snip("description"), "snippet.description", html_escaped=False),
         "view_count": to_count(stat("viewCount"), "statistics.viewCount"),
         "like_count": to_count(stat("likeCount"), "statistics.likeCount"),
         "comment_count": to_count(stat("commentCount"), "statistics.commentCount"),
@@ -125,6 +127,19 @@ def _thread_comments(capture: Capture) -> Iterator[_ThreadComment]:
             yield _ThreadComment(thread, reply=reply)
 
 
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _display_text(value: Any, field: str) -> str | None:
+    """`textDisplay` is HTML (links as <a>, line breaks as <br />, `&#39;`): used only when a
+    capture lacks `textOriginal`; tags are dropped before the entities are unescaped."""
+    markup = to_str(value, field)
+    if markup is None:
+        return None
+    return platform_text(_TAG.sub("", _BREAK.sub("\n", markup)), field, html_escaped=True)
+
+
 def _comment_row(element: _ThreadComment, capture: Capture) -> dict[str, Any]:
     """A top-level comment (parent NULL) or a reply (parent = the top-level comment's id)."""
     if element.problem is not None:
@@ -146,9 +161,10 @@ def _comment_row(element: _ThreadComment, capture: Capture) -> dict[str, Any]:
         parent_id = to_str(dig(comment, "snippet", "parentId"), f"{where}.snippet.parentId") or top_id
     raw_snippet = comment.get("snippet")
     snippet = {} if raw_snippet is None else expect_dict(raw_snippet, f"{where}.snippet")
-    text = snippet.get("textOriginal")
-    if text is None:
-        text = snippet.get("textDisplay")
+    if snippet.get("textOriginal") is not None:
+        text = platform_text(snippet.get("textOriginal"), f"{where}.snippet.textOriginal", html_escaped=False)
+    else:
+        text = _display_text(snippet.get("textDisplay"), f"{where}.snippet.textDisplay")
     # Threads carry the video and channel; a reply's own snippet repeats them (older API versions).
     video_id = dig(thread, "snippet", "videoId") or snippet.get("videoId")
     channel_id = dig(thread, "snippet", "channelId") or snippet.get("channelId")
@@ -160,8 +176,10 @@ def _comment_row(element: _ThreadComment, capture: Capture) -> dict[str, Any]:
         "author_channel_id": to_str(
             dig(snippet, "authorChannelId", "value"), f"{where}.snippet.authorChannelId.value"
         ),
-        "author_display_name": to_str(snippet.get("authorDisplayName"), f"{where}.snippet.authorDisplayName"),
-        "text": to_str(text, f"{where}.snippet.textOriginal"),
+        "author_display_name": platform_text(
+            snippet.get("authorDisplayName"), f"{where}.snippet.authorDisplayName", html_escaped=False
+        ),
+        "text": text,
         "published_at": to_ts(snippet.get("publishedAt"), f"{where}.snippet.publishedAt"),
         "like_count": to_count(snippet.get("likeCount"), f"{where}.snippet.likeCount"),
         "parent_comment_id": parent_id,
@@ -184,10 +202,10 @@ def _search_row(item: Any, capture: Capture) -> dict[str, Any]:
     return {
         "video_id": required_str(dig(item, "id", "videoId"), "id.videoId"),
         "channel_id": to_str(snip("channelId"), "snippet.channelId"),
-        "channel_title": to_str(snip("channelTitle"), "snippet.channelTitle"),
+        "channel_title": platform_text(snip("channelTitle"), "snippet.channelTitle", html_escaped=True),
         "published_at": to_ts(snip("publishedAt"), "snippet.publishedAt"),
-        "title": to_str(snip("title"), "snippet.title"),
-        "description": to_str(snip("description"), "snippet.description"),
+        "title": platform_text(snip("title"), "snippet.title", html_escaped=True),
+        "description": platform_text(snip("description"), "snippet.description", html_escaped=True),
     }
 
 

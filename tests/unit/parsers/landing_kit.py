@@ -86,13 +86,21 @@ def parse(
     return _checked(platform, entity, capture)
 
 
-def parse_export(platform: str, entity: str, record: Any) -> tuple[list[dict[str, Any]], list[str]]:
+def parse_export(
+    platform: str, entity: str, record: Any, *, owner_timezones: dict[str, str] | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
     """One export record (a CSV row as header → string, or a whole JSON export document).
 
     Exports have no envelope: no account, no object, the fetch time is the file name's.
+    `owner_timezones` is what the ingest passes from brands.yml (account id → time zone).
     """
     capture = Capture(
-        fetched_at=utc(2026, 3, 2, 6), account_id=None, object_id=None, endpoint=None, response=record
+        fetched_at=utc(2026, 3, 2, 6),
+        account_id=None,
+        object_id=None,
+        endpoint=None,
+        response=record,
+        owner_timezones=owner_timezones or {},
     )
     return _checked(platform, entity, capture)
 

@@ -18,8 +18,19 @@ def test_every_real_telegram_fixture_is_covered():
     assert real_files("telegram") == {REAL_EXPORT}
 
 
-def test_real_desktop_export_gives_four_messages_timed_by_date_unixtime():
-    rows, rejects = parse_export("telegram", "export", real_json("telegram", REAL_EXPORT))
+def test_real_personal_chat_export_is_refused_naming_the_chat_type():
+    with pytest.raises(Rejected) as refused:
+        parse_export("telegram", "export", real_json("telegram", REAL_EXPORT))
+    assert str(refused.value) == "telegram export of a personal_chat, not a channel: refused"
+
+
+def _as_channel(document: dict) -> dict:
+    """The real export's messages as a channel export (the only kind the warehouse reads)."""
+    return {**document, "type": "public_channel"}
+
+
+def test_real_export_messages_in_a_channel_export_are_timed_by_date_unixtime():
+    rows, rejects = parse_export("telegram", "export", _as_channel(real_json("telegram", REAL_EXPORT)))
     assert rejects == []
     assert [r["post_id"] for r in rows] == ["5965280513_1", "5965280513_2", "5965280513_3", "5965280513_4"]
     # `date` says 13:11:23 (the exporting computer's local time); date_unixtime is the truth.
@@ -36,7 +47,7 @@ def test_real_desktop_export_gives_four_messages_timed_by_date_unixtime():
         "message_type": "message",
         "published_at": utc(2023, 8, 23, 20, 13, 20),
         "text": "Hi nemesis",
-        "author": "Batman & Robin",
+        "author": "Batman & Robin",  # Telegram sends raw text: nothing to unescape
         "author_id": "user6565661032",
         "reactions_total": None,  # the export has no reactions here: unknown, not 0
     }
@@ -46,6 +57,19 @@ def test_real_desktop_export_gives_four_messages_timed_by_date_unixtime():
         "user123450513",
         "user123450513",
     ]
+
+
+@pytest.mark.parametrize("chat_type", ["private_group", "private_supergroup", "saved_messages", "bot_chat"])
+def test_every_chat_that_is_not_a_channel_is_refused(chat_type):
+    document = {**real_json("telegram", REAL_EXPORT), "type": chat_type}
+    with pytest.raises(Rejected, match=f"telegram export of a {chat_type}, not a channel: refused"):
+        parse_export("telegram", "export", document)
+
+
+def test_export_without_a_chat_type_is_refused():
+    document = {k: v for k, v in real_json("telegram", REAL_EXPORT).items() if k != "type"}
+    with pytest.raises(Rejected, match="type: missing"):
+        parse_export("telegram", "export", document)
 
 
 # ---------------------------------------------------------------- the contract's shapes
@@ -168,7 +192,7 @@ def test_service_message_is_rejected_visibly_not_dropped():
 
 def test_contract_export_joins_text_entities_sums_reactions_and_rejects_service_messages():
     rows, rejects = parse_export("telegram", "export", CONTRACT_EXPORT)
-    assert rejects == ["service message, not a post"]
+    assert rejects == ["message 7: service message, not a post"]
     assert rows == [
         {
             "post_id": "1234567890_8",
@@ -232,12 +256,72 @@ def test_bad_message_field_rejects_only_that_message(change, reason):
         ({"id": "eight"}, "messages[].id: expected an integer"),
     ],
 )
-def test_bad_export_message_field_rejects_only_that_message(change, reason):
+def test_bad_export_message_field_rejects_only_that_message_naming_it(change, reason):
+    """A whole export is one landing line: the quarantine reason is what names the record."""
     good = CONTRACT_EXPORT["messages"][1]
     document = {**CONTRACT_EXPORT, "messages": [{**good, **change}, good]}
     rows, rejects = parse_export("telegram", "export", document)
     assert [r["message_id"] for r in rows] == [8]
-    assert len(rejects) == 1 and rejects[0].startswith(reason), rejects
+    label = f"message {change.get('id', 8)}"
+    assert len(rejects) == 1 and rejects[0].startswith(f"{label}: {reason}"), rejects
+
+
+@pytest.mark.parametrize("message", [{"type": "message", "text": "no id"}, {"id": None}, "not an object"])
+def test_export_message_without_a_usable_id_is_named_by_its_position(message):
+    document = {**CONTRACT_EXPORT, "messages": [CONTRACT_EXPORT["messages"][1], message]}
+    rows, rejects = parse_export("telegram", "export", document)
+    assert [r["message_id"] for r in rows] == [8]
+    assert len(rejects) == 1 and rejects[0].startswith("messages[1] (no id): "), rejects
+
+
+# ---------------------------------------------------------------- legacy exports (no date_unixtime)
+
+LEGACY_MESSAGE = {k: v for k, v in CONTRACT_EXPORT["messages"][1].items() if k != "date_unixtime"}
+LEGACY_EXPORT = {**CONTRACT_EXPORT, "messages": [LEGACY_MESSAGE]}
+
+
+def test_legacy_export_reads_local_date_in_the_owning_brands_time_zone():
+    rows, rejects = parse_export(
+        "telegram", "export", LEGACY_EXPORT, owner_timezones={"1234567890": "Europe/Kyiv", "1": "UTC"}
+    )
+    assert rejects == []
+    # "2026-03-01T11:00:00" in Kyiv (UTC+2 in winter) is what date_unixtime 1772355600 says.
+    assert [r["published_at"] for r in rows] == [utc(2026, 3, 1, 9)]
+
+
+def test_legacy_export_follows_summer_time():
+    summer = {**LEGACY_MESSAGE, "date": "2026-07-01T11:00:00"}
+    rows, _ = parse_export(
+        "telegram",
+        "export",
+        {**LEGACY_EXPORT, "messages": [summer]},
+        owner_timezones={"1234567890": "Europe/Kyiv"},
+    )
+    assert [r["published_at"] for r in rows] == [utc(2026, 7, 1, 8)]
+
+
+def test_legacy_export_of_a_channel_no_brand_owns_is_quarantined_saying_so():
+    rows, rejects = parse_export("telegram", "export", LEGACY_EXPORT, owner_timezones={"999": "Europe/Kyiv"})
+    assert rows == []
+    assert rejects == [
+        "message 8: date_unixtime: missing, and channel 1234567890 belongs to no brand in brands.yml: "
+        "its local `date` has no time zone"
+    ]
+
+
+def test_legacy_export_message_without_any_date_is_rejected():
+    undated = {k: v for k, v in LEGACY_MESSAGE.items() if k != "date"}
+    _, rejects = parse_export(
+        "telegram", "export", {**LEGACY_EXPORT, "messages": [undated]}, owner_timezones={"1234567890": "UTC"}
+    )
+    assert rejects == ["message 8: date_unixtime and date: missing"]
+
+
+def test_date_unixtime_wins_over_the_brand_time_zone():
+    rows, _ = parse_export(
+        "telegram", "export", CONTRACT_EXPORT, owner_timezones={"1234567890": "Asia/Tokyo"}
+    )
+    assert [r["published_at"] for r in rows] == [utc(2026, 3, 1, 9)]
 
 
 def test_export_without_chat_id_rejects_the_whole_document():

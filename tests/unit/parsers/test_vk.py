@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pipelines.parsers import vk
@@ -27,6 +29,33 @@ def test_every_real_vk_fixture_is_covered_and_parses_without_rejects():
     for name, entity in REAL_FILES.items():
         rows, rejects = parse("vk", entity, real_json("vk", name), object_id="-69459624_482121")
         assert rows and rejects == [], name
+
+
+def test_real_search_text_with_an_html_entity_is_unescaped_once():
+    """VK sends text HTML-escaped: `&#10071;` is the ❗ the author typed. The real text ends in a bare
+    "&" (no entity): it stays."""
+    body = real_json("vk", "vknet__newsfeed_search_next_from.json")
+    rows, _ = parse("vk", "search", body)
+    [row] = [r for r in rows if r["post_id"] == "388444282_11454"]
+    assert row["text"] == "❗Принимаю заказы до 23.00 завтрашнего дня&"
+    assert not [r["text"] for r in rows if re.search(r"&(?:[A-Za-z]+|#\d+);", r["text"] or "")]
+
+
+@pytest.mark.parametrize("entity", ["wall", "search", "comments"])
+def test_contract_text_and_group_names_are_unescaped(entity):
+    item = {
+        "id": 9001,
+        "owner_id": -123456,
+        "from_id": 77,
+        "date": 1772355600,
+        "text": "Кофе &quot;Аврора&quot; &amp; круассан",
+    }
+    [row], _ = parse("vk", entity, {"response": {"items": [item]}}, object_id="-123456_9001")
+    assert row["text"] == 'Кофе "Аврора" & круассан'
+    [group], _ = parse(
+        "vk", "group", {"response": {"groups": [{"id": 123456, "name": "Клуб &quot;Аврора&quot;"}]}}
+    )
+    assert group["group_name"] == 'Клуб "Аврора"'
 
 
 def test_real_old_style_group_array_gives_string_ids_and_null_members():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import re
 
 import pytest
 import yaml
@@ -184,6 +185,41 @@ def test_real_search_page_as_mentions_joins_authors_from_includes():
         "bookmark_count": None,
         "impression_count": None,
     }
+
+
+# X API v2 sends tweet text HTML-escaped (`&amp;`, `&lt;`, `&gt;`); the page's expanded tweets carry some.
+ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
+
+
+@pytest.mark.parametrize(
+    ("name", "entity"),
+    [
+        ("twarc_csv__search_recent_page_with_includes.jsonl", "tweets"),
+        ("twarc_csv__search_recent_page_with_includes.jsonl", "mentions"),
+        ("twarc_csv__users_lookup_public_metrics.jsonl", "tweets"),
+    ],
+)
+def test_real_escaped_tweet_text_is_stored_unescaped(name, entity):
+    (page,) = real_jsonl("x", name)
+    sent = page["includes"]["tweets"]
+    escaped = {t["id"]: t["text"] for t in sent if "&amp;" in t["text"]}
+    assert escaped, "the real page carries escaped tweets"
+    rows, rejects = parse("x", entity, {"data": sent})
+    assert rejects == [] and len(rows) == len(sent)
+    assert not [r["text"] for r in rows if ENTITY.search(r["text"] or "")]
+    stored = {r["tweet_id"]: r["text"] for r in rows}
+    for tweet_id, text in escaped.items():
+        assert stored[tweet_id] == text.replace("&amp;", "&")
+
+
+def test_an_alias_like_amp_cannot_match_a_real_tweet_that_was_escaped():
+    """Brand matching (dbt int_mention_brand_matches) splits text into words: a stored "&amp;" would
+    give every such tweet the word "amp". The stored text is what the author wrote."""
+    (page,) = real_jsonl("x", "twarc_csv__users_lookup_public_metrics.jsonl")
+    rows, _ = parse("x", "mentions", {"data": page["includes"]["tweets"]})
+    [row] = [r for r in rows if r["tweet_id"] == "1301275890895159296"]
+    assert row["text"] == "& just like that, our whole world changed 🤍 https://t.co/lNl1wzePd7"
+    assert not [r["text"] for r in rows if re.search(r"\bamp\b", r["text"] or "", re.IGNORECASE)]
 
 
 def test_real_tweet_lookup_as_mention_takes_the_author_not_the_mentioned_user():

@@ -100,6 +100,50 @@ def test_real_search_results_are_videos_with_channel_title():
     ]
     assert {r["channel_title"] for r in rows} == {"Google Developers"}
     assert rows[1]["published_at"] == utc(2011, 9, 12, 20, 55, 45)
+    # Search snippets are HTML-escaped: the real title is "YouTube&#39;s API and The News".
+    assert rows[1]["title"] == "YouTube's API and The News"
+    # The description of the same result came unescaped ("YouTube's"): one unescape keeps it.
+    assert rows[1]["description"].startswith("On July 20, 2011, YouTube and Link TV hosted")
+    assert "YouTube's" in rows[1]["description"]
+
+
+def test_search_unescapes_title_description_and_channel_title_once():
+    item = {
+        "id": {"kind": "youtube#video", "videoId": "v1"},
+        "snippet": {
+            "channelId": "UC1",
+            "channelTitle": "Tom &amp; Jerry",
+            "publishedAt": "2026-03-01T10:00:00Z",
+            "title": "&quot;Aurora&quot; &amp;lt;3",
+            "description": "It&#39;s good",
+        },
+    }
+    [row], _ = parse("youtube", "search", {"items": [item]})
+    assert (row["channel_title"], row["title"], row["description"]) == (
+        "Tom & Jerry",
+        '"Aurora" &lt;3',
+        "It's good",
+    )
+
+
+def test_videos_and_comments_are_raw_text_kept_as_typed():
+    """videos.list titles and textOriginal are not escaped: an "&amp;" there is what was typed."""
+    body = {
+        "items": [{"id": "v1", "snippet": {"title": "R&amp;D", "description": "a &lt; b"}, "statistics": {}}]
+    }
+    [row], _ = parse("youtube", "videos", body)
+    assert (row["title"], row["description"]) == ("R&amp;D", "a &lt; b")
+
+
+def test_real_comment_text_display_read_as_text_equals_text_original():
+    """A capture without textOriginal falls back to textDisplay (HTML: <a>, <br />, `&#39;`): read
+    as text, every real comment gives exactly its textOriginal."""
+    body = real_json("youtube", "pyyoutube__commentThreads_by_video_p1.json")
+    originals = [t["snippet"]["topLevelComment"]["snippet"].pop("textOriginal") for t in body["items"]]
+    assert any("&#39;" in t["snippet"]["topLevelComment"]["snippet"]["textDisplay"] for t in body["items"])
+    rows, rejects = parse("youtube", "comment_threads", body)
+    assert rejects == []
+    assert [r["text"] for r in rows] == originals
 
 
 # ---------------------------------------------------------------- the contract's shapes
@@ -251,13 +295,13 @@ def test_comment_threads_flatten_top_level_comment_then_replies_with_parent():
     assert reply["like_count"] == 1
 
 
-def test_comment_text_falls_back_to_text_display():
+def test_comment_text_falls_back_to_text_display_without_its_markup():
     thread = CONTRACT_THREADS["items"][0]
-    top = _comment("UgxTHREAD1", "x", "2026-03-01T16:00:00Z", 0)
+    top = _comment("UgxTHREAD1", "x &amp; y", "2026-03-01T16:00:00Z", 0)
     del top["snippet"]["textOriginal"]
     body = {"items": [{"id": thread["id"], "snippet": {**thread["snippet"], "topLevelComment": top}}]}
     [row], _ = parse("youtube", "comment_threads", body)
-    assert row["text"] == "<b>x</b>"
+    assert row["text"] == "x & y"
 
 
 def test_contract_search_result():
