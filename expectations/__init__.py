@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from pipelines.ingest.brands import SOCIAL_PLATFORMS
+
 Severity = Literal["error", "warn"]
 Stage = Literal["raw", "staging", "marts"]
 
@@ -36,6 +38,11 @@ ROW_COUNT = "row_count"  # a publication does not collapse against the previous 
 # epoch-unit mix-up. The parsers reject the same window, so a failure here means a parser regression.
 EARLIEST = "2004-01-01T00:00:00+00:00"
 LATEST = "2100-01-01T00:00:00+00:00"
+
+# The platform list has one owner, pipelines/schemas.py (SOCIAL_PLATFORMS is it without `listening`,
+# a source of mentions rather than a platform). Mentions add `other` (a platform nobody tracks).
+OWN_PLATFORMS = list(SOCIAL_PLATFORMS)
+MENTION_PLATFORMS = [*OWN_PLATFORMS, "other"]
 
 
 @dataclass(frozen=True)

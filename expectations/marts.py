@@ -20,7 +20,9 @@ from the published Parquet file at validation time.
 from __future__ import annotations
 
 from expectations import (
+    MENTION_PLATFORMS,
     NON_NEGATIVE,
+    OWN_PLATFORMS,
     RATE_BOUNDS,
     REACH_LE_IMPRESSIONS,
     ROW_COUNT,
@@ -33,7 +35,6 @@ from expectations import (
     not_null,
     unique,
 )
-from expectations.staging import MENTION_PLATFORMS, OWN_PLATFORMS
 
 MIN_ROWS = "min_rows"
 SUM_TOLERANCE = 1e-6  # floating-point sums of fractions

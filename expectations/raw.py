@@ -28,6 +28,7 @@ from expectations import (
     ACCOUNTING,
     EARLIEST,
     LATEST,
+    MENTION_PLATFORMS,
     NON_NEGATIVE,
     SCHEMA,
     TIME_WINDOW,
@@ -62,7 +63,6 @@ SIGNED_INTEGERS = frozenset(
 WARN_ONLY_NON_NEGATIVE = frozenset({"value"})
 
 # Enumerations: dataset name → column → (accepted values, severity).
-_PLATFORMS = ["facebook", "instagram", "x", "linkedin", "youtube", "tiktok", "vk", "telegram", "other"]
 ENUMS: dict[str, dict[str, tuple[list[str], str]]] = {
     # content_type and the Reels/feed split come from these; an unknown type is an API change.
     "instagram__media": {
@@ -71,7 +71,7 @@ ENUMS: dict[str, dict[str, tuple[list[str], str]]] = {
     },
     # SoV is cut by platform and sentiment; the parser maps every label onto these.
     "listening__mentions": {
-        "platform": (_PLATFORMS, "error"),
+        "platform": (MENTION_PLATFORMS, "error"),
         "sentiment": (["positive", "neutral", "negative"], "error"),
     },
     # Open-ended API labels: new values are worth a look, not a stop.

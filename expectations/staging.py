@@ -11,7 +11,9 @@ from __future__ import annotations
 from expectations import (
     EARLIEST,
     LATEST,
+    MENTION_PLATFORMS,
     NON_NEGATIVE,
+    OWN_PLATFORMS,
     TIME_WINDOW,
     Rule,
     Suite,
@@ -21,8 +23,6 @@ from expectations import (
     unique,
 )
 
-OWN_PLATFORMS = ["facebook", "instagram", "x", "linkedin", "youtube", "tiktok", "vk", "telegram"]
-MENTION_PLATFORMS = [*OWN_PLATFORMS, "other"]
 POST_METRICS = ("likes", "comments", "shares", "saves", "clicks", "views", "impressions", "reach")
 
 
