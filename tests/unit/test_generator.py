@@ -486,6 +486,44 @@ def test_generated_lines_parse_without_rejects(
         for document in documents:
             rows, rejects = parsers.parse_capture(dataset, Capture(fetched, None, None, None, document))
             # The export's one service entry (a pinned-message notice) is not a post.
-            assert all(r == "service message, not a post" for r in rejects), (path.name, rejects[:3])
+            assert all(r.endswith(": service message, not a post") for r in rejects), (path.name, rejects[:3])
             parsed[dataset.name] += len(rows)
     assert {d.name for d in DATASETS} == {name for name, n in parsed.items() if n > 0}
+
+
+def test_text_arrives_escaped_or_garbled_as_the_platforms_send_it(classified: tuple[Counter, list]) -> None:
+    """X tweets (`&amp;`, `&gt;`), VK posts (`&quot;`) and YouTube search titles (`&#39;`) come
+    HTML-escaped; some Facebook comments come as mojibake. The parsers give back the written text."""
+    from pipelines.parsers import parse_capture
+    from pipelines.parsers.base import Capture
+    from pipelines.schemas import dataset_for
+
+    def texts_of(platform: str, entity: str, column: str) -> list[tuple[str, str]]:
+        """(text as landed, text as parsed) of every record with text."""
+        pairs = []
+        for path, env in classified[1]:
+            if (path.parent.parent.name, path.parent.name) != (platform, entity):
+                continue
+            dataset = dataset_for(platform, entity)
+            capture = Capture(
+                datetime.now(UTC), env["account_id"], env["object_id"], env["endpoint"], env["response"]
+            )
+            rows, _ = parse_capture(dataset, capture)
+            landed = json.dumps(env["response"], ensure_ascii=False)
+            pairs.extend((landed, r[column]) for r in rows if r[column])
+        return pairs
+
+    entity = re.compile(r"&(?:amp|lt|gt|quot|#39);")
+    for platform, entity_name, column, sent in [
+        ("x", "tweets", "text", "&amp;"),
+        ("x", "mentions", "text", "&gt;"),
+        ("vk", "wall", "text", "&quot;"),
+        ("youtube", "search", "title", "&#39;"),
+    ]:
+        pairs = texts_of(platform, entity_name, column)
+        assert any(sent in landed for landed, _ in pairs), (platform, entity_name, sent)
+        assert not [text for _, text in pairs if entity.search(text)], (platform, entity_name)
+    comments = texts_of("facebook", "comments", "message")
+    assert any("ðŸ˜" in landed for landed, _ in comments)
+    assert any("😍" in text for _, text in comments)
+    assert not [text for _, text in comments if "ðŸ" in text]

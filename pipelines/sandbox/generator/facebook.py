@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pipelines.sandbox.generator.common import Emit, closed_local_days, graph_cursor
 from pipelines.sandbox.generator.fetch import Fetch, envelope
+from pipelines.sandbox.generator.texts import as_mojibake
 from pipelines.sandbox.generator.timeutil import graph
 from pipelines.sandbox.generator.world import Account, Comment, Post
 
@@ -159,10 +160,13 @@ def _post(acc: Account, p: Post, t: int) -> dict:
 
 
 def _comment(c: Comment) -> dict:
+    # Customers' comments with emoji arrive garbled (UTF-8 read as Windows-1252, as some old clients
+    # send them): the parser's mojibake repair is exercised on every run.
+    garbled = not c.own and any(ord(ch) > 0xFFFF for ch in c.text)
     item = {
         "id": c.id,
         "from": {"id": c.author_id, "name": c.author_name},
-        "message": c.text,
+        "message": as_mojibake(c.text) if garbled else c.text,
         "created_time": graph(c.created),
     }
     if c.parent is not None:

@@ -7,6 +7,7 @@ of the other), so a lexicon scorer can recover the label; neutral templates carr
 
 from __future__ import annotations
 
+import html
 from random import Random
 
 LANGS = ("en", "ru", "uk", "ro")
@@ -112,7 +113,7 @@ MENTIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "{b} is always great: friendly baristas and a delicious {p}",
             "Cozy morning at {b}. Highly recommend the {p}!",
             "The new {p} at {b} is amazing",
-            "Great service today at {b}, thanks team",
+            "Great service & music today at {b}, thanks team",
         ),
         "neutral": (
             "Anyone tried the new seasonal menu at {b}?",
@@ -231,7 +232,7 @@ PAIR_MENTIONS: dict[str, dict[str, tuple[str, ...]]] = {
 CHATTER: dict[str, tuple[str, ...]] = {
     "en": (
         "Rainy Monday, need coffee",
-        "Coffee first, then emails",
+        "Coffee first, then emails. Coffee > emails",
         "Espresso or cappuccino, what's your pick?",
     ),
     "ru": ("Кто знает хорошую кофейню на Подоле?", "Утро без кофе — не утро", "Капучино или латте?"),
@@ -258,8 +259,8 @@ OWN_POSTS: dict[str, tuple[str, ...]] = {
         "Meet our barista team. Ask them about today's {p}",
         "New beans from Ethiopia just landed. Try them as a {p}",
         "Tag a friend who needs a {p} today",
-        "How we roast: a short video from our roastery",
-        "Read the story of our farm partners on the blog",
+        'How we roast: a short "bean to cup" video from our roastery',
+        "Read the story of our farm partners & importers on the blog",
     ),
     "ru": (
         "Новый сезонный {p} уже в меню. Приходите попробовать",
@@ -291,7 +292,7 @@ COMMENTS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
         "positive": ("Love it!", "Looks delicious 😍", "Best coffee in town", "Great news!"),
         "neutral": (
-            "Is it available in all locations?",
+            "Is it available in all locations & online?",
             "What time do you open tomorrow?",
             "Price?",
             "Do you deliver?",
@@ -428,3 +429,29 @@ def comment_text(rng: Random, lang: str, sentiment: str) -> str:
 
 def reply_text(rng: Random, lang: str) -> str:
     return pick(rng, REPLIES[lang])
+
+
+# ---------------------------------------------------------------- text as the APIs send it
+
+
+def x_escaped(text: str) -> str:
+    """X API v2 tweet text: `&`, `<` and `>` HTML-escaped, nothing else."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def vk_escaped(text: str) -> str:
+    """VK API text: HTML-escaped with `&quot;` for double quotes."""
+    return html.escape(text, quote=False).replace('"', "&quot;")
+
+
+def youtube_search_escaped(text: str) -> str:
+    """YouTube Data API search snippets: HTML-escaped, the apostrophe as `&#39;`."""
+    return html.escape(text, quote=True).replace("&#x27;", "&#39;")
+
+
+def as_mojibake(text: str) -> str:
+    """The text's UTF-8 bytes read as Windows-1252 (bytes it leaves undefined as Latin-1), the way a
+    misconfigured client garbles it: "😍" becomes "ðŸ˜\\x8d"."""
+    return "".join(
+        bytes([b]).decode("cp1252", errors="replace").replace("\ufffd", chr(b)) for b in text.encode("utf-8")
+    )

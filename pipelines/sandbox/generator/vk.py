@@ -12,6 +12,7 @@ from pipelines.sandbox.generator.common import Emit
 from pipelines.sandbox.generator.fetch import Fetch, envelope
 from pipelines.sandbox.generator.mentions import Mention
 from pipelines.sandbox.generator.report import GeneratorReport
+from pipelines.sandbox.generator.texts import vk_escaped
 from pipelines.sandbox.generator.world import Account, Comment, Post
 
 P = "vk"
@@ -109,7 +110,7 @@ def _wall_item(acc: Account, p: Post, t: int) -> dict:
         "from_id": owner,
         "date": p.published,
         "post_type": "post",
-        "text": p.text,
+        "text": vk_escaped(p.text),
     }
     if p.pinned:
         item["is_pinned"] = 1
@@ -122,7 +123,7 @@ def _wall_item(acc: Account, p: Post, t: int) -> dict:
                 "from_id": p.repost_of[0],
                 "date": p.published - 86400,
                 "post_type": "post",
-                "text": p.text,
+                "text": vk_escaped(p.text),
             }
         ]
     elif p.kind in ("photo", "video", "link"):
@@ -158,7 +159,7 @@ def _comment(acc: Account, p: Post, c: Comment) -> dict:
         "owner_id": owner,
         "parents_stack": [],
         "date": c.created,
-        "text": c.text,
+        "text": vk_escaped(c.text),
         "likes": {"count": c.likes, "user_likes": 0, "can_like": 1},
     }
     if c.parent is not None:
@@ -196,7 +197,7 @@ def search_capture(
                     "from_id": owner,
                     "date": m.created,
                     "post_type": "post",
-                    "text": m.text,
+                    "text": vk_escaped(m.text),
                     "comments": {"count": m.value("comments", t)},
                     "likes": {"count": m.value("likes", t)},
                     "reposts": {"count": m.value("shares", t)},

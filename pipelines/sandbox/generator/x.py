@@ -8,6 +8,7 @@ from pipelines.sandbox.generator.catalog import CompetitorSet
 from pipelines.sandbox.generator.common import Emit
 from pipelines.sandbox.generator.fetch import Fetch, envelope
 from pipelines.sandbox.generator.mentions import Mention
+from pipelines.sandbox.generator.texts import x_escaped
 from pipelines.sandbox.generator.timeutil import iso_ms_z
 from pipelines.sandbox.generator.world import Account, Post
 
@@ -82,7 +83,7 @@ def _metrics(value: Callable[[str, int], int], t: int) -> dict:
 def _own_tweet(acc: Account, p: Post, t: int) -> dict:
     tweet = {
         "id": p.id,
-        "text": p.text,
+        "text": x_escaped(p.text),
         "created_at": iso_ms_z(p.published),
         "lang": p.lang,
         "author_id": acc.id,
@@ -99,7 +100,7 @@ def _own_tweet(acc: Account, p: Post, t: int) -> dict:
 def _mention_tweet(m: Mention, t: int) -> dict:
     tweet = {
         "id": m.id,
-        "text": m.text,
+        "text": x_escaped(m.text),
         "created_at": iso_ms_z(m.created),
         "lang": m.lang,
         "author_id": m.author.id,

@@ -12,6 +12,7 @@ from pipelines.sandbox.generator.common import Emit, split
 from pipelines.sandbox.generator.fetch import Fetch, envelope
 from pipelines.sandbox.generator.mentions import Mention
 from pipelines.sandbox.generator.sink import CsvFile, Sink
+from pipelines.sandbox.generator.texts import youtube_search_escaped
 from pipelines.sandbox.generator.timeutil import file_stamp, iso_z, local_midnight, utc_date
 from pipelines.sandbox.generator.world import Account, Comment, Post
 
@@ -278,9 +279,10 @@ def _search_item(
         "snippet": {
             "publishedAt": iso_z(published),
             "channelId": channel_id,
-            "title": title,
-            "description": description[:160],
-            "channelTitle": channel_title,
+            # Search snippets come HTML-escaped (`&#39;`, `&quot;`, `&amp;`), unlike videos.list.
+            "title": youtube_search_escaped(title),
+            "description": youtube_search_escaped(description[:160]),
+            "channelTitle": youtube_search_escaped(channel_title),
             "liveBroadcastContent": "none",
             "publishTime": iso_z(published),
         },
