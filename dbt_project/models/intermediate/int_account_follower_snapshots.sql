@@ -7,7 +7,6 @@ snapshots as (
         platform,
         account_id,
         fetched_at,
-        fetched_date,
         -- followers_count is the current Page metric; fan_count (likes) only where it is missing
         coalesce(followers_count, fan_count) as followers,
         source_file,
@@ -18,7 +17,6 @@ snapshots as (
         platform,
         account_id,
         fetched_at,
-        fetched_date,
         followers_count as followers,
         source_file,
         source_line
@@ -28,7 +26,6 @@ snapshots as (
         platform,
         account_id,
         fetched_at,
-        fetched_date,
         followers_count as followers,
         source_file,
         source_line
@@ -38,7 +35,6 @@ snapshots as (
         platform,
         account_id,
         fetched_at,
-        fetched_date,
         follower_count as followers,
         source_file,
         source_line
@@ -48,7 +44,6 @@ snapshots as (
         platform,
         account_id,
         fetched_at,
-        fetched_date,
         -- a hidden subscriber count is not a count
         case when not is_subscriber_count_hidden then subscriber_count end as followers,
         source_file,
@@ -59,7 +54,6 @@ snapshots as (
         platform,
         account_id,
         fetched_at,
-        fetched_date,
         follower_count as followers,
         source_file,
         source_line
@@ -69,7 +63,6 @@ snapshots as (
         platform,
         account_id,
         fetched_at,
-        fetched_date,
         members_count as followers,
         source_file,
         source_line
@@ -79,7 +72,6 @@ snapshots as (
         platform,
         account_id,
         fetched_at,
-        fetched_date,
         participants_count as followers,
         source_file,
         source_line
@@ -102,7 +94,8 @@ final as (
         tracked_accounts.brand_id,
         -- timestamps
         snapshots.fetched_at,
-        snapshots.fetched_date as local_date,
+        -- the brand-local date of the capture (brands.yml timezone)
+        {{ local_date('snapshots.fetched_at', 'tracked_accounts.timezone') }} as local_date,
         -- measures
         cast(snapshots.followers as bigint) as followers
 

@@ -11,7 +11,6 @@ facebook as (
         account_id,
         post_id,
         published_at,
-        published_date,
         status_type as content_type,
         text,
         url,
@@ -40,7 +39,6 @@ instagram as (
         account_id,
         media_id as post_id,
         published_at,
-        published_date,
         -- reels and stories are formats in their own right; feed posts are told apart by media type
         case
             when upper(media_product_type) in ('REELS', 'STORY') then lower(media_product_type)
@@ -73,7 +71,6 @@ x as (
         account_id,
         tweet_id as post_id,
         published_at,
-        published_date,
         case when is_quote then 'quote' else 'tweet' end as content_type,
         text,
         'https://x.com/i/web/status/' || tweet_id as url,
@@ -106,7 +103,6 @@ linkedin as (
         account_id,
         post_urn as post_id,
         published_at,
-        published_date,
         'post' as content_type,
         text,
         url,
@@ -136,7 +132,6 @@ youtube as (
         account_id,
         video_id as post_id,
         published_at,
-        published_date,
         'video' as content_type,
         title as text,
         url,
@@ -166,7 +161,6 @@ tiktok as (
         account_id,
         video_id as post_id,
         published_at,
-        published_date,
         'video' as content_type,
         coalesce(nullif(description, ''), title) as text,
         url,
@@ -195,7 +189,6 @@ vk as (
         account_id,
         post_id,
         published_at,
-        published_date,
         case when is_repost then 'repost' else 'post' end as content_type,
         text,
         url,
@@ -236,7 +229,6 @@ telegram as (
         messages.account_id,
         messages.post_id,
         messages.published_at,
-        messages.published_date,
         'message' as content_type,
         messages.text,
         'https://t.me/' || telegram_channels.username || '/' || messages.message_id as url,
@@ -268,7 +260,6 @@ telegram_export as (
         exported.account_id,
         exported.post_id,
         exported.published_at,
-        exported.published_date,
         'message' as content_type,
         exported.text,
         'https://t.me/' || telegram_channels.username || '/' || exported.message_id as url,
@@ -320,6 +311,27 @@ unioned as (
     union all
     select * from telegram_export
 
+),
+
+tracked_accounts as (
+
+    select * from {{ ref('stg_config__tracked_accounts') }}
+
+),
+
+final as (
+
+    select
+        unioned.*,
+        -- the brand-local publication date (brands.yml timezone; UTC for an account no brand tracks)
+        {{ local_date('unioned.published_at', 'tracked_accounts.timezone') }} as published_date
+
+    from unioned
+    left join tracked_accounts
+        on
+            unioned.platform = tracked_accounts.platform
+            and unioned.account_id = tracked_accounts.account_id
+
 )
 
-select * from unioned
+select * from final

@@ -6,13 +6,6 @@ source as (
 
 ),
 
-accounts as (
-
-    select * from {{ ref('stg_config__tracked_accounts') }}
-    where platform = 'tiktok'
-
-),
-
 renamed as (
 
     select
@@ -34,18 +27,6 @@ renamed as (
 
     from source
 
-),
-
-final as (
-
-    select
-        renamed.*,
-        {{ local_date('renamed.fetched_at', 'accounts.timezone') }} as fetched_date
-
-    from renamed
-    left join accounts
-        on renamed.account_id = accounts.account_id
-
 )
 
-select * from final
+select * from renamed

@@ -6,13 +6,6 @@ source as (
 
 ),
 
-accounts as (
-
-    select * from {{ ref('stg_config__tracked_accounts') }}
-    where platform = 'vk'
-
-),
-
 renamed as (
 
     select
@@ -41,19 +34,6 @@ renamed as (
 
     from source
 
-),
-
-final as (
-
-    select
-        renamed.*,
-        {{ local_date('renamed.published_at', 'accounts.timezone') }} as published_date,
-        {{ local_date('renamed.fetched_at', 'accounts.timezone') }} as fetched_date
-
-    from renamed
-    left join accounts
-        on renamed.account_id = accounts.account_id
-
 )
 
-select * from final
+select * from renamed
