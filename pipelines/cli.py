@@ -77,25 +77,34 @@ def generate(out: Path, days: int, seed: int, scale: int) -> None:
 @click.option(
     "--if-changed",
     is_flag=True,
-    help="Do nothing (exit 0) when landing files, brands.yml and code are what the publication was built from.",
+    help="Do nothing (exit 0) when landing files, brands.yml, the key and code are what the publication was built from.",
 )
-def run(since: datetime | None, until: datetime | None, full_refresh: bool, if_changed: bool) -> None:
+@click.option(
+    "--wait",
+    "wait_seconds",
+    type=click.IntRange(0, 24 * 3600),
+    default=0,
+    show_default=True,
+    help="Seconds to wait for a run in progress on the same data dir (0: refuse at once, naming it).",
+)
+def run(
+    since: datetime | None, until: datetime | None, full_refresh: bool, if_changed: bool, wait_seconds: int
+) -> None:
     """Materialise everything for the configured dirs (SMM_LANDING_DIR, SMM_DATA_DIR, SMM_BRANDS_FILE).
 
-    Only new or changed landing files are parsed, and dbt's incremental models rebuild only the fetch
-    dates whose lake partitions changed; the lake, marts and publication are then brought up to date
-    with the whole landing dir. --since/--until re-parse a date range (a backfill).
-    --if-changed suits cron: a run with nothing new costs seconds instead of a rebuild.
+    Runs the same job as the schedule, the sensor and the UI, with the same preflight: the data dir's
+    run lock, the published-file check and the run plan (what to parse, how dbt builds). Only new or
+    changed landing files are parsed, and dbt's incremental models rebuild only the fetch dates in
+    the plan's window. --since/--until re-parse a date range (a backfill). --if-changed suits cron:
+    a run with nothing new costs seconds instead of a rebuild.
 
-    One run at a time per data dir (a second one is refused at once). Exit 0 on success, 1 when
-    the run failed (the previous publication stays), 2 when it was refused before starting.
+    One run at a time per data dir. Exit 0 on success, 1 when the run failed (the previous
+    publication stays), 2 when it was refused before starting.
     """
     from pipelines.ingest.brands import BrandsFileError, load_brands
     from pipelines.ingest.landing import LandingDirMissing, scan_landing
     from pipelines.runtime.disk import DiskFull, disk_full_message, is_disk_full
-    from pipelines.runtime.run_lock import RunLocked, run_lock
     from pipelines.runtime.run_options import RunOptions, RunOptionsError
-    from pipelines.warehouse.publish import PublishError, check_published_not_locked
 
     try:
         options = RunOptions(
@@ -109,16 +118,14 @@ def run(since: datetime | None, until: datetime | None, full_refresh: bool, if_c
     try:
         scan = scan_landing(paths.landing)
         load_brands(paths.brands_file)
-        check_published_not_locked(paths)
     except BrandsFileError as exc:
-        _fail(f"{exc} — fix {paths.brands_file.name} (shape: README, 'Run it on your own data') and rerun")
-    except (LandingDirMissing, PublishError) as exc:
+        _fail(
+            f"{exc} — fix {paths.brands_file.name} (shape: docs/landing-contract.md, 'brands.yml') and rerun"
+        )
+    except LandingDirMissing as exc:
         _fail(str(exc))
     try:
-        with run_lock(paths):
-            _run_locked(paths, scan, options, if_changed)
-    except RunLocked as exc:
-        _fail(str(exc))
+        _run(paths, scan, options, if_changed, wait_seconds)
     except OSError as exc:
         if not is_disk_full(exc):
             raise
@@ -127,18 +134,20 @@ def run(since: datetime | None, until: datetime | None, full_refresh: bool, if_c
         )
 
 
-def _run_locked(paths: Paths, scan: LandingScan, options: RunOptions, if_changed: bool) -> None:
-    """The run proper, under the data dir's run lock."""
+def _run(paths: Paths, scan: LandingScan, options: RunOptions, if_changed: bool, wait_seconds: int) -> None:
+    """Launch the job (its own preflight takes the run lock and plans the run)."""
     from pipelines.runtime.disk import failure_headline, is_disk_full
-    from pipelines.runtime.run_inputs import current_inputs, published_run_with, record_published_inputs
+    from pipelines.runtime.preflight import plan_for
 
-    inputs = current_inputs(paths, scan)
-    if if_changed and (published := published_run_with(paths, inputs)):
-        click.echo(
-            f"nothing new: landing files, brands.yml and code are those run {published} published "
-            f"({paths.published_db}); not running"
-        )
-        return
+    if if_changed:
+        checked = plan_for(paths, options, scan)
+        if checked.plan.nothing_to_do:
+            run_id = checked.previous.run_id if checked.previous else "?"
+            click.echo(
+                f"nothing new: landing files, brands.yml, the key and code are those run {run_id} published "
+                f"({paths.published_db}); not running"
+            )
+            return
 
     for refusal in scan.refused:
         click.echo(f"refused landing/{refusal.path}: {refusal.reason}", err=True)
@@ -148,7 +157,9 @@ def _run_locked(paths: Paths, scan: LandingScan, options: RunOptions, if_changed
     from pipelines.runner import run_full_job
 
     started = time.perf_counter()
-    outcome = run_full_job(paths, options=options)
+    outcome = run_full_job(paths, options=options, wait_seconds=wait_seconds)
+    if outcome.refused:
+        _fail(outcome.refused)
     elapsed = time.perf_counter() - started
     record = {
         "run_id": outcome.run_id,
@@ -160,8 +171,6 @@ def _run_locked(paths: Paths, scan: LandingScan, options: RunOptions, if_changed
     try:
         paths.runs_dir.mkdir(parents=True, exist_ok=True)
         (paths.runs_dir / "last_run.json").write_text(json.dumps(record, indent=2))
-        if outcome.success:
-            record_published_inputs(paths, inputs, outcome.run_id)
     except OSError as exc:
         if not is_disk_full(exc):
             raise

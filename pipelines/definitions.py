@@ -8,7 +8,7 @@ from pipelines.defs.automation import jobs, sensors
 from pipelines.defs.ingest import assets as ingest
 from pipelines.defs.publish import assets as publish
 from pipelines.defs.quality import checks as quality
-from pipelines.defs.resources import WarehousePaths
+from pipelines.defs.resources import WarehousePaths, WarehouseRun
 from pipelines.defs.transform import assets as transform
 
 defs = dg.Definitions.merge(
@@ -21,5 +21,8 @@ defs = dg.Definitions.merge(
     # One process per run, steps in order, as `smm run` does. A subprocess per step (the default)
     # re-imports the code location for each of 35 steps: ingest of a 2-day landing took 3 min 38 s
     # that way in `dagster dev` on 2 cores, 8 s in one process.
-    dg.Definitions(resources={"warehouse": WarehousePaths()}, executor=dg.in_process_executor),
+    # `warehouse`: the run's data dir, locked and planned once per run; `landing`: paths only, for the sensor.
+    dg.Definitions(
+        resources={"warehouse": WarehouseRun(), "landing": WarehousePaths()}, executor=dg.in_process_executor
+    ),
 )

@@ -1,10 +1,7 @@
-"""Run the same job the schedule uses, in-process, and say plainly whether it really failed."""
+"""Run the job every entry point runs, in-process, and say plainly whether it really failed."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -14,8 +11,6 @@ from pipelines.runtime.partitions import partition_range_tags
 from pipelines.runtime.paths import Paths
 from pipelines.runtime.run_options import RunOptions
 
-_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-
 
 @dataclass
 class RunOutcome:
@@ -24,6 +19,9 @@ class RunOutcome:
     failed_steps: dict[str, str] = field(default_factory=dict)
     # "<asset key>:<check name>" -> passed, for every asset check evaluated in the run
     checks: dict[str, bool] = field(default_factory=dict)
+    # The run never started its steps: its preflight refused it (another run holds the lock, the
+    # published file is held open for writing, no landing dir). The message says why.
+    refused: str | None = None
 
 
 def _root_cause(error) -> str:
@@ -35,25 +33,19 @@ def _root_cause(error) -> str:
     return error.message.strip()[:2000]
 
 
-@contextmanager
-def _pointed_at(paths: Paths) -> Iterator[None]:
-    """Point the resources and the dbt subprocess at `paths` for one run, then restore the caller's
-    environment, so one run's dirs never leak into the next (tests run many in one process)."""
-    wanted = {
-        "SMM_LANDING_DIR": str(paths.landing),
-        "SMM_DATA_DIR": str(paths.data),
-        "SMM_BRANDS_FILE": str(paths.brands_file),
+def run_config(paths: Paths, *, wait_seconds: int | None = None) -> dict:
+    """The job's run config for `paths`: resource config, not environment variables."""
+    warehouse = {
+        "landing_dir": str(paths.landing),
+        "data_dir": str(paths.data),
+        "brands_file": str(paths.brands_file),
     }
-    saved = {name: os.environ.get(name) for name in wanted}
-    os.environ.update(wanted)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    if wait_seconds is not None:
+        warehouse["wait_seconds"] = wait_seconds
+    return {
+        "loggers": {"console": {"config": {"log_level": "INFO"}}},
+        "resources": {"warehouse": {"config": warehouse}},
+    }
 
 
 def run_tags(options: RunOptions, *, today: date) -> dict[str, str]:
@@ -61,21 +53,33 @@ def run_tags(options: RunOptions, *, today: date) -> dict[str, str]:
     return {**options.to_tags(), **partition_range_tags(options, today=today)}
 
 
+def _refusal(result: dg.ExecuteInProcessResult) -> str | None:
+    """The preflight's message when the run's `warehouse` resource refused to set up."""
+    for event in result.all_events:
+        if event.event_type == dg.DagsterEventType.RESOURCE_INIT_FAILURE:
+            data = event.event_specific_data
+            return _root_cause(getattr(data, "error", None))
+    return None
+
+
 def run_full_job(
-    paths: Paths, instance: dg.DagsterInstance | None = None, options: RunOptions | None = None
+    paths: Paths,
+    instance: dg.DagsterInstance | None = None,
+    options: RunOptions | None = None,
+    *,
+    wait_seconds: int | None = None,
 ) -> RunOutcome:
     """Materialise every asset for `paths` through the `smm_full` job (`options`: what to re-parse)."""
     from pipelines.definitions import defs
     from pipelines.defs.automation.jobs import FULL_JOB_NAME
 
     job = defs.resolve_job_def(FULL_JOB_NAME)
-    with _pointed_at(paths):
-        result = job.execute_in_process(
-            run_config=_RUN_CONFIG,
-            instance=instance or dg.DagsterInstance.ephemeral(),
-            raise_on_error=False,
-            tags=run_tags(options or RunOptions(), today=datetime.now(UTC).date()),
-        )
+    result = job.execute_in_process(
+        run_config=run_config(paths, wait_seconds=wait_seconds),
+        instance=instance or dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+        tags=run_tags(options or RunOptions(), today=datetime.now(UTC).date()),
+    )
     failed = {}
     for event in result.all_events:
         if event.is_step_failure:
@@ -85,4 +89,10 @@ def run_full_job(
         f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}": evaluation.passed
         for evaluation in result.get_asset_check_evaluations()
     }
-    return RunOutcome(run_id=result.run_id, success=result.success, failed_steps=failed, checks=checks)
+    return RunOutcome(
+        run_id=result.run_id,
+        success=result.success,
+        failed_steps=failed,
+        checks=checks,
+        refused=None if result.success else _refusal(result),
+    )

@@ -21,7 +21,7 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass
 from functools import cache, partial
 from pathlib import Path
@@ -34,30 +34,21 @@ from pipelines.ingest.parse import (
     IngestResult,
     IngestStats,
     combine,
+    owner_timezones,
     parse_file,
 )
 from pipelines.runtime.disk import disk_full_is_fatal
 from pipelines.runtime.fingerprint import Fingerprint, fingerprint_file
-from pipelines.runtime.run_options import RunOptions
+from pipelines.runtime.inputs import code_digests
 from pipelines.schemas import Dataset
 
-_PIPELINES = Path(__file__).resolve().parents[1]
 _INDEX = "index.json"
 
 
 @cache
 def code_version() -> str:
-    """Digest of every source file that decides what a landing file parses into."""
-    sources = [
-        _PIPELINES / "ingest" / "parse.py",
-        _PIPELINES / "schemas.py",
-        *sorted((_PIPELINES / "parsers").glob("*.py")),
-    ]
-    digest = hashlib.sha256()
-    for source in sources:
-        digest.update(source.name.encode())
-        digest.update(source.read_bytes())
-    return digest.hexdigest()[:16]
+    """The parser code's digest (runtime/inputs.py owns it): what a landing file parses into."""
+    return code_digests()["parse"][:16]
 
 
 @dataclass
@@ -75,8 +66,9 @@ class CacheStats:
 class ParseCache:
     """The cache of one dataset's parsed landing files."""
 
-    def __init__(self, root: Path, dataset: Dataset):
+    def __init__(self, root: Path, dataset: Dataset, code: str | None = None):
         self.dataset = dataset
+        self.code = code or code_version()
         self.folder = root / dataset.platform / dataset.entity
         self.stats = CacheStats()
         self._index = self._read_index()
@@ -90,15 +82,23 @@ class ParseCache:
             return {}  # no or damaged index: every file is hashed again, nothing is lost
 
     def _key(self, rel: str, fingerprint: Fingerprint) -> str:
-        text = f"{code_version()}\0{rel}\0{fingerprint.sha256}"
+        text = f"{self.code}\0{rel}\0{fingerprint.sha256}"
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def parse(
-        self, path: Path, rel: str, parser: Callable[[], FileParse], *, refresh: bool = False
+        self,
+        path: Path,
+        rel: str,
+        parser: Callable[[], FileParse],
+        *,
+        refresh: bool = False,
+        known: Fingerprint | None = None,
     ) -> FileParse:
-        """The file's parse: from the cache when its content was parsed before (unless `refresh`)."""
+        """The file's parse: from the cache when its content was parsed before (unless `refresh`).
+
+        `known`: the fingerprint the run plan took, so the file is not hashed a second time."""
         try:
-            fingerprint = fingerprint_file(path, self._index.get(rel))
+            fingerprint = known or fingerprint_file(path, self._index.get(rel))
         except OSError:
             return parser()  # unreadable or vanished: the parser quarantines it with the reason
         self._used[rel] = fingerprint
@@ -153,19 +153,35 @@ class ParseCache:
 
 
 def ingest_cached(
-    dataset: Dataset, files: list[Path], landing: Path, cache_root: Path, options: RunOptions | None = None
+    dataset: Dataset,
+    files: list[Path],
+    landing: Path,
+    cache_root: Path,
+    *,
+    forced: Collection[str] = (),
+    fingerprints: Mapping[str, Fingerprint] | None = None,
+    code: str | None = None,
+    brands_file: Path | None = None,
 ) -> tuple[IngestResult, CacheStats]:
-    """The whole dataset, parsing only the files the cache lacks (or `options` asks to re-parse).
+    """The whole dataset, parsing only the files the cache lacks and those the run plan forces.
 
+    `forced`, `fingerprints` and `code` come from the run plan (runtime/run_plan.py): the landing paths
+    parsed again whatever the cache holds, the fingerprints it took, the parser code's digest.
     Equal to `ingest_files(dataset, files, landing)`: the cache keeps per-file parses, and the
     de-duplication across files runs on the combined rows every time."""
-    options = options or RunOptions()
-    cache = ParseCache(cache_root, dataset)
+    fingerprints = fingerprints or {}
+    # Legacy Telegram exports are parsed with their brands' time zones (brands.yml): those parses are
+    # keyed by the zones too, so a changed zone re-parses them. Every other dataset gets {}.
+    timezones = owner_timezones(dataset, brands_file) if files else {}
+    version = code[:16] if code else code_version()
+    if timezones:
+        version += "+tz" + hashlib.sha256(json.dumps(sorted(timezones.items())).encode()).hexdigest()[:16]
+    cache = ParseCache(cache_root, dataset, version)
     parses = []
     for path in files:
         rel = path.relative_to(landing).as_posix() if path.is_relative_to(landing) else str(path)
-        parser = partial(parse_file, dataset, path, landing)
-        parses.append(cache.parse(path, rel, parser, refresh=options.reparse(path)))
+        parser = partial(parse_file, dataset, path, landing, timezones)
+        parses.append(cache.parse(path, rel, parser, refresh=rel in forced, known=fingerprints.get(rel)))
     cache.finish()
     return combine(dataset, parses), cache.stats
 

@@ -14,6 +14,7 @@ Pure functions, so the rules have unit tests without a Dagster instance.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import date
 
 import dagster as dg
@@ -26,6 +27,7 @@ DEFAULT_FIRST_FETCH_DATE = "2024-01-01"
 # Dagster's range tags: what the backfill UI (single-run policy) and `smm run --since/--until` set.
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
+PARTITION_TAG = "dagster/partition"
 
 
 def first_fetch_date() -> date:
@@ -56,6 +58,20 @@ def reparse_options(tag_options: RunOptions, partition_range: tuple[str, str] | 
     since = None if tag_options.since is None else min(tag_options.since, start)
     until = None if tag_options.until is None else max(tag_options.until, end)
     return RunOptions(since=since, until=until)
+
+
+def partition_range(tags: Mapping[str, str]) -> tuple[str, str] | None:
+    """The fetch-date partitions a run materialises, from its tags (a range, or a single partition)."""
+    if tags.get(RANGE_START_TAG) and tags.get(RANGE_END_TAG):
+        return tags[RANGE_START_TAG], tags[RANGE_END_TAG]
+    if tags.get(PARTITION_TAG):
+        return tags[PARTITION_TAG], tags[PARTITION_TAG]
+    return None
+
+
+def options_for_run(tags: Mapping[str, str]) -> RunOptions:
+    """What a run re-parses: its `smm/*` tags widened by its partitions. The one place tags become options."""
+    return reparse_options(RunOptions.from_tags(tags), partition_range(tags))
 
 
 def partition_range_tags(options: RunOptions, *, today: date, first: date | None = None) -> dict[str, str]:

@@ -5,10 +5,12 @@ Kept pure where possible so the rules (which build file, which env) have unit te
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtP
 
 from pipelines.runtime.paths import DBT_PROJECT_DIR, Paths
 from pipelines.runtime.pii import KEY_ENV, pii_key
+from pipelines.runtime.run_plan import DbtPlan, dbt_vars
 from pipelines.warehouse.freshness import DAILY_FRESHNESS, FRESHNESS_GROUPS
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -40,13 +43,33 @@ def dbt_env(paths: Paths, *, memory_limit: str = "2GB") -> dict[str, str]:
     }
 
 
-def build_args(*, full_refresh: bool = False) -> list[str]:
+@contextmanager
+def dbt_environment(paths: Paths) -> Iterator[None]:
+    """The environment dbt needs, set for the block and then restored.
+
+    dagster-dbt starts dbt with this process's environment, the only way to give it the build file and
+    lake paths; restoring it keeps one run's dirs from leaking into the next run of the same process."""
+    wanted = dbt_env(paths)
+    saved = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def build_args(plan: DbtPlan, *, full_refresh: bool = False) -> list[str]:
     """`dbt build` arguments for a run (selection comes from the Dagster context).
 
-    Unit tests check formulas on fixed rows, not the data: they run in `make test`
-    (tests/integration/test_pipeline.py), not in every production build (as dbt recommends), which
-    saves ~9 node-seconds of every run."""
-    args = ["build", "--exclude-resource-type", "unit_test"]
+    The plan's window reaches the incremental models as `--vars` (macro `in_build_window`), never
+    through the environment. Unit tests check formulas on fixed rows, not the data: they run in
+    `make test` (tests/integration/test_pipeline.py), not in every production build (as dbt
+    recommends), which saves ~9 node-seconds of every run."""
+    args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars(plan))]
     if full_refresh:
         args.append("--full-refresh")
     return args

@@ -13,7 +13,6 @@ from polars.testing import assert_frame_equal
 from pipelines.ingest.landing import scan_landing
 from pipelines.ingest.parse import ingest_files
 from pipelines.ingest.parse_cache import ingest_cached
-from pipelines.runtime.run_options import RunOptions
 from pipelines.sandbox.generator import generate
 from pipelines.schemas import BY_NAME
 from pipelines.schemas import DATASETS as DATASETS_ALL
@@ -108,14 +107,15 @@ def test_a_damaged_entry_is_parsed_again_not_trusted(landing: Path, tmp_path: Pa
     _assert_same(result, ingest_files(dataset, files, landing))
 
 
-def test_a_date_range_is_parsed_again_and_the_rest_comes_from_the_cache(
+def test_files_the_plan_forces_are_parsed_again_and_the_rest_comes_from_the_cache(
     landing: Path, tmp_path: Path
 ) -> None:
     dataset = BY_NAME["facebook__posts"]
     files = _files(landing, "facebook__posts")
     ingest_cached(dataset, files, landing, tmp_path / "cache")
-    first_day = RunOptions.from_tags({"smm/since": files[0].stem, "smm/until": files[0].stem})
-    _, stats = ingest_cached(dataset, files, landing, tmp_path / "cache", first_day)
+    first_day = {files[0].relative_to(landing).as_posix()}
+    _, stats = ingest_cached(dataset, files, landing, tmp_path / "cache", forced=first_day)
     assert (stats.files_parsed, stats.files_cached) == (1, len(files) - 1)
-    _, stats = ingest_cached(dataset, files, landing, tmp_path / "cache", RunOptions(full_refresh=True))
+    every = {path.relative_to(landing).as_posix() for path in files}
+    _, stats = ingest_cached(dataset, files, landing, tmp_path / "cache", forced=every)
     assert (stats.files_parsed, stats.files_cached) == (len(files), 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import threading
 from pathlib import Path
 
 import polars as pl
@@ -18,16 +19,44 @@ from pipelines.runtime.run_lock import RunLocked, run_lock
 from pipelines.warehouse.publish import swap_parquet_generation
 
 
-def test_second_holder_of_the_run_lock_is_refused_naming_file_and_pid(tmp_path: Path) -> None:
+def test_second_holder_of_the_run_lock_is_refused_naming_file_run_and_pid(tmp_path: Path) -> None:
     paths = resolve_paths(str(tmp_path / "landing"), str(tmp_path / "data"))
-    with run_lock(paths) as lock:
-        assert lock.read_text().startswith(f"pid {os.getpid()},")
+    with run_lock(paths, run_id="run-a") as lock:
+        assert lock.read_text().startswith(f"run run-a pid {os.getpid()} started at ")
         with pytest.raises(RunLocked) as refused, run_lock(paths):
             pass
     message = str(refused.value)
-    assert str(lock) in message and f"pid {os.getpid()}" in message and "wait for it to finish" in message
+    assert (
+        str(lock) in message
+        and f"run run-a pid {os.getpid()}" in message
+        and "wait for it to finish" in message
+    )
     with run_lock(paths):  # released on exit: taken again at once
         pass
+
+
+def test_a_waiting_run_says_whom_it_waits_for_then_gives_up_naming_the_holder(tmp_path: Path) -> None:
+    paths = resolve_paths(str(tmp_path / "landing"), str(tmp_path / "data"))
+    notices: list[str] = []
+    with (
+        run_lock(paths, run_id="run-a"),
+        pytest.raises(RunLocked) as refused,
+        run_lock(paths, wait_seconds=0.3, on_wait=notices.append, poll_seconds=0.05),
+    ):
+        pass
+    assert notices and notices[0].startswith(f"waiting for run run-a pid {os.getpid()} started at ")
+    assert "after waiting" in str(refused.value)
+
+
+def test_a_waiting_run_takes_the_lock_once_the_holder_releases_it(tmp_path: Path) -> None:
+    paths = resolve_paths(str(tmp_path / "landing"), str(tmp_path / "data"))
+    holder = run_lock(paths, run_id="run-a")
+    holder.__enter__()
+    timer = threading.Timer(0.3, holder.__exit__, args=(None, None, None))
+    timer.start()
+    with run_lock(paths, run_id="run-b", wait_seconds=10, poll_seconds=0.05) as lock:
+        assert lock.read_text().startswith("run run-b ")
+    timer.join()
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,12 @@
-"""Run the pipeline when the landing dir gains new or changed files.
+"""Run the pipeline when its inputs differ from what the publication was built from.
 
 Extractors and people drop files into the landing dir at any hour; the daily schedule is the
-backstop, this sensor is the fast path. Files count by content (see runtime/fingerprint.py): a
-file is processed once, a file rewritten with different bytes is processed again, a file that was
-only touched or that was deleted starts nothing. Off by default: an operator switches it on in the
-UI (Automation), so opening `dagster dev` never starts a run by itself.
+backstop, this sensor is the fast path. It asks the run plan (runtime/run_plan.py), the same one every
+run follows: a landing file that is new, changed (by content) or removed, a changed brands.yml, key or
+code starts a run; a file that was only touched starts nothing. The run key is the inputs' digest
+after the current publication's run, so ticks during a run never start a second one for the same
+inputs, and inputs reverted to an earlier state after another publication still start one. Off by default: an operator switches
+it on in the UI (Automation), so opening `dagster dev` never starts a run by itself.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import dagster as dg
 
 from pipelines.defs.automation.jobs import smm_full
 from pipelines.defs.resources import WarehousePaths
-from pipelines.ingest.landing import LandingDirMissing, scan_landing
-from pipelines.runtime.fingerprint import decode_cursor, encode_cursor, evaluate, relative_files
+from pipelines.ingest.landing import LandingDirMissing
+from pipelines.runtime.preflight import plan_for
+from pipelines.runtime.run_options import RunOptions
 
 _SHOWN = 5  # changed paths named in the tick log; the rest are counted
 
@@ -25,39 +28,34 @@ _SHOWN = 5  # changed paths named in the tick log; the rest are counted
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.STOPPED,
     description=(
-        "Starts smm_full when a landing file appears or its content changes (sha256; size+mtime as a "
-        "pre-check). Touched-only and deleted files start nothing. Cursor: path → fingerprint JSON."
+        "Starts smm_full when the landing files (by content), brands.yml, the key or the code differ from "
+        "what the publication was built from (the run plan). Touched-only files start nothing."
     ),
 )
-def landing_sensor(context: dg.SensorEvaluationContext, warehouse: WarehousePaths) -> dg.SensorResult:
-    paths = warehouse.resolve()
+def landing_sensor(context: dg.SensorEvaluationContext, landing: WarehousePaths) -> dg.SensorResult:
+    paths = landing.resolve()
     try:
-        scan = scan_landing(paths.landing)
+        checked = plan_for(paths, RunOptions())
     except LandingDirMissing as missing:
-        return dg.SensorResult(skip_reason=dg.SkipReason(str(missing)))
-    listed = [path for files in scan.files.values() for path in files]
-    if paths.brands_file.is_file():
-        listed.append(paths.brands_file)
-    verdict = evaluate(decode_cursor(context.cursor), relative_files(paths.landing, listed))
-    diff = verdict.diff
-    cursor = encode_cursor(verdict.cursor)
-    if not diff.needs_run:
-        return dg.SensorResult(
-            skip_reason=dg.SkipReason(f"no new or changed landing files ({diff.summary()})"), cursor=cursor
-        )
-    shown = (diff.new + diff.changed)[:_SHOWN]
-    more = len(diff.new) + len(diff.changed) - len(shown)
-    context.log.info(f"landing {diff.summary()}: {', '.join(shown)}" + (f" and {more} more" if more else ""))
-    request = dg.RunRequest(
-        run_key=verdict.run_key,
+        return dg.SkipReason(str(missing))
+    plan = checked.plan
+    if plan.nothing_to_do:
+        return dg.SkipReason(plan.describe())
+    touched = [*plan.new, *plan.changed, *plan.removed]
+    shown = touched[:_SHOWN]
+    more = len(touched) - len(shown)
+    context.log.info(
+        plan.describe() + (f": {', '.join(shown)}" if shown else "") + (f" and {more} more" if more else "")
+    )
+    return dg.RunRequest(
+        run_key=f"inputs-{checked.inputs.digest[:16]}-after-{checked.previous.run_id if checked.previous else 'none'}",
         tags={
             "smm/trigger": "landing_sensor",
-            "smm/landing_new": str(len(diff.new)),
-            "smm/landing_changed": str(len(diff.changed)),
-            "smm/landing_deleted": str(len(diff.deleted)),
+            "smm/landing_new": str(len(plan.new)),
+            "smm/landing_changed": str(len(plan.changed)),
+            "smm/landing_removed": str(len(plan.removed)),
         },
     )
-    return dg.SensorResult(run_requests=[request], cursor=cursor)
 
 
 defs = dg.Definitions(sensors=[landing_sensor])

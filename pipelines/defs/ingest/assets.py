@@ -1,7 +1,9 @@
 """Ingest assets: one per landing platform × entity, plus the brands config tables.
 
-Each asset is partitioned by fetch date (runtime/partitions.py: a run's partition range is parsed
-again even when cached; a run without one parses what is new or changed). It parses its landing
+Each asset is partitioned by fetch date (runtime/partitions.py). What it parses is the run plan's
+(runtime/run_plan.py, computed once per run by the `warehouse` resource): new or changed files, plus
+those a full refresh, a date range or a partition backfill forces; every other file's parse comes from
+the parse cache. It parses its landing
 files into a typed lake dataset (Parquet, Hive folders by fetch date), sends every rejected line or record to quarantine with its reason, and reports the
 accounting as metadata. Before anything is written, the Great Expectations raw suite validates the
 parsed frame (checks `gx_raw` and `records_reconcile`, see defs/quality/checks.py): a dataset that
@@ -13,14 +15,13 @@ import warnings
 import dagster as dg
 
 from pipelines.defs.quality.checks import raw_check_specs, raw_results, validate_ingest
-from pipelines.defs.resources import WarehousePaths
+from pipelines.defs.resources import WarehouseRun
 from pipelines.ingest.brands import config_tables, load_brands
 from pipelines.ingest.lake import replace_dataset_dir, write_parquet_atomic
 from pipelines.ingest.landing import scan_landing
 from pipelines.ingest.parse_cache import ingest_cached
 from pipelines.runtime.memory import release_freed_memory
-from pipelines.runtime.partitions import FETCH_DATE_PARTITIONS, reparse_options
-from pipelines.runtime.run_options import RunOptions
+from pipelines.runtime.partitions import FETCH_DATE_PARTITIONS
 from pipelines.schemas import DATASETS, Dataset
 
 # backfill_policy is marked beta in Dagster 1.13; the single-run policy is what the backfill UI test
@@ -57,19 +58,24 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
         # A backfill of many days is one run: the dataset is rewritten once, not once per day.
         backfill_policy=dg.BackfillPolicy.single_run(),
     )
-    def ingest(context: dg.AssetExecutionContext, warehouse: WarehousePaths):
+    def ingest(context: dg.AssetExecutionContext, warehouse: WarehouseRun):
         paths = warehouse.resolve()
+        checked = warehouse.checked
         scan = scan_landing(paths.landing, only=dataset)
         for refusal in scan.refused:
             if refusal.path.startswith(f"{dataset.platform}/"):
                 context.log.warning(f"refused landing/{refusal.path}: {refusal.reason}")
         files = scan.files_for(dataset)
-        partitioned = context.has_partition_key or context.has_partition_key_range
-        partitions = context.partition_key_range if partitioned else None
-        options = reparse_options(
-            RunOptions.from_tags(context.run.tags), partitions and (partitions.start, partitions.end)
+        result, cached = ingest_cached(
+            dataset,
+            files,
+            paths.landing,
+            paths.parse_cache,
+            forced=checked.plan.forced,
+            fingerprints=checked.inputs.files,
+            code=checked.inputs.code["parse"],
+            brands_file=paths.brands_file,  # legacy Telegram exports' local times need brands' zones
         )
-        result, cached = ingest_cached(dataset, files, paths.landing, paths.parse_cache, options)
         outcome = validate_ingest(dataset, result, paths, context.run_id)
         if outcome.errors:
             context.log.error(outcome.describe())
@@ -117,7 +123,7 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
     ],
     can_subset=False,
 )
-def brands_config(context: dg.AssetExecutionContext, warehouse: WarehousePaths):
+def brands_config(context: dg.AssetExecutionContext, warehouse: WarehouseRun):
     """Validate brands.yml (a malformed file stops the run, naming line and field) and write its tables."""
     paths = warehouse.resolve()
     config = load_brands(paths.brands_file)

@@ -4,9 +4,8 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from pipelines.defs.resources import WarehousePaths
+from pipelines.defs.resources import WarehouseRun
 from pipelines.defs.transform.assets import dbt_models
-from pipelines.ingest.landing import scan_landing
 from pipelines.warehouse.freshness import DAILY_FRESHNESS
 from pipelines.warehouse.publish import RunFacts, publish
 
@@ -24,13 +23,13 @@ from pipelines.warehouse.publish import RunFacts, publish
     pool="duckdb_build",
     freshness_policy=DAILY_FRESHNESS,
 )
-def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehousePaths) -> dg.MaterializeResult:
+def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseRun) -> dg.MaterializeResult:
     paths = warehouse.resolve()
     record = context.instance.get_run_record_by_id(context.run_id)
     started = (
         datetime.fromtimestamp(record.start_time, UTC) if record and record.start_time else datetime.now(UTC)
     )
-    scan = scan_landing(paths.landing)
+    scan = warehouse.checked.scan
     facts = RunFacts(
         run_id=context.run_id,
         started_at=started,

@@ -1,42 +1,37 @@
 """dbt models as assets: staging → intermediate → marts, built into a private DuckDB file.
 
 The build file is never the published one: readers keep reading the last publication while dbt
-holds its file open. warehouse/build_plan.py decides how to build: in full from an empty file, or
-incrementally from a file seeded with the incremental models' published tables, which then replace
-only the fetch dates whose lake partitions changed. A run of only some models starts from a copy of
-the published file, so untouched models stay as published.
+holds its file open. The run plan (runtime/run_plan.py, computed once per run by the `warehouse`
+resource) says how to build: in full from an empty file, or incrementally from a file seeded with the
+incremental models' published tables, which then replace only the fetch dates in the plan's window
+(checked against the lake partitions ingest really changed). A run of only some models starts from a
+copy of the published file, so untouched models stay as published.
 """
 
-import os
 import shutil
 
 import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from pipelines.defs.resources import WarehousePaths
+from pipelines.defs.resources import WarehouseRun
+from pipelines.runtime.inputs import record_inputs
 from pipelines.runtime.paths import resolve_paths
 from pipelines.runtime.pause import pause_point
 from pipelines.runtime.pii import KEY_ENV, using_demo_key
-from pipelines.runtime.run_options import RunOptions
-from pipelines.warehouse.build_plan import (
-    BuildPlan,
-    BuildState,
-    dbt_code_digest,
+from pipelines.runtime.run_plan import DbtPlan, confirm_window
+from pipelines.warehouse.build_state import (
     incremental_relations,
     lake_partitions,
-    plan_build,
-    read_state,
     record_state,
     seed_incremental_tables,
-    window_env,
 )
 from pipelines.warehouse.dbt import (
     DBT_EXECUTABLE,
     DBT_PROJECT,
     SmmDbtTranslator,
     build_args,
-    dbt_env,
+    dbt_environment,
     ensure_manifest,
 )
 
@@ -49,15 +44,16 @@ MANIFEST = ensure_manifest(resolve_paths())
     dagster_dbt_translator=SmmDbtTranslator(),
     pool="duckdb_build",
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehousePaths):
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseRun):
     paths = warehouse.resolve()
+    checked = warehouse.checked
     paths.build_dir.mkdir(parents=True, exist_ok=True)
     for leftover in (paths.build_db, paths.build_db.with_suffix(".duckdb.wal")):
         leftover.unlink(missing_ok=True)
     whole_project = context.selected_asset_keys == context.assets_def.keys
-    state = BuildState(code=dbt_code_digest(), partitions=lake_partitions(paths.lake))
-    full_refresh = RunOptions.from_tags(context.run.tags).full_refresh
-    plan = plan_build(read_state(paths.published_db), state, full_refresh=full_refresh)
+    partitions = lake_partitions(paths.lake)
+    previous = checked.previous.partitions if checked.previous else {}
+    plan = confirm_window(checked.plan.dbt, previous, partitions)
     on_publication = paths.published_db.exists() and not whole_project
     if on_publication:
         shutil.copyfile(paths.published_db, paths.build_db)
@@ -65,14 +61,12 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
         missing = seed_incremental_tables(paths.build_db, paths.published_db, incremental_relations(MANIFEST))
         if missing:
             paths.build_db.unlink(missing_ok=True)
-            plan = BuildPlan(False, f"the publication lacks incremental tables {', '.join(missing)}")
+            plan = DbtPlan("full", f"the publication lacks incremental tables {', '.join(missing)}")
     if using_demo_key():
         context.log.warning(
             f"{KEY_ENV} is not set: commenter and mention-author pseudonyms use the public demo key, "
             f"which anyone can reverse by hashing candidate names. Set {KEY_ENV} outside the demo."
         )
-    # dbt runs as a subprocess of this step and reads its configuration from the environment.
-    os.environ.update({**dbt_env(paths), **window_env(plan)})
     context.log.info(
         f"{plan.describe()}; into {paths.build_db}"
         + ("" if whole_project else " (only the selected models, on a copy of the publication)")
@@ -80,16 +74,18 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     # One target folder per data dir, reused run after run: bounded disk (a folder per run grows by
     # ~20 MB each time), dbt's partial parse is reused, and dbt's log sits beside the data it built.
     # Selected models on a copy of the publication under a full plan: their incremental tables restart.
-    args = build_args(full_refresh=on_publication and not plan.incremental)
-    invocation = dbt.cli(args, context=context, target_path=paths.build_dir / "dbt_target")
-    for event in invocation.stream():
-        yield event
-        pause_point("dbt")  # test hook (no-op unless set): dbt is mid-way through the build file
+    args = build_args(plan, full_refresh=on_publication and not plan.incremental)
+    with dbt_environment(paths):
+        invocation = dbt.cli(args, context=context, target_path=paths.build_dir / "dbt_target")
+        for event in invocation.stream():
+            yield event
+            pause_point("dbt")  # test hook (no-op unless set): dbt is mid-way through the build file
     if whole_project:
         # Only a build of every model is up to date with the whole lake; a partial one keeps the record
         # it copied, so the next full-project build still covers what this one skipped.
         with duckdb.connect(str(paths.build_db)) as con:
-            record_state(con, state, plan)
+            record_state(con, checked.plan.with_dbt(plan), partitions)
+            record_inputs(con, checked.inputs)
 
 
 defs = dg.Definitions(

@@ -1,0 +1,128 @@
+"""What a build is made from, written into the build file and published with it.
+
+The run plan (runtime/run_plan.py) decides how dbt builds; this module keeps its record and the lake
+side of it: a digest of every lake partition file (`<platform>/<entity>/fetch_date=D/`), so the next
+run can check its planned window against the partitions ingest really changed (`confirm_window`), and
+the seeding of a new build file with the incremental models' published tables.
+
+- `ops.build_state`: how this publication was built (full or incremental, the window, the reason, the
+  landing files new / changed / removed / parsed again) — the answer to "why did this rebuild?";
+- `ops.build_inputs`, `ops.landing_files`: the inputs' fingerprint (runtime/inputs.py);
+- `ops.lake_partitions`: one digest per lake partition.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+
+from pipelines.ingest.lake import EMPTY_FILE
+from pipelines.runtime.run_plan import UNPARTITIONED, RunPlan
+
+_PARTITION_PREFIX = "fetch_date="
+
+
+def _partition_of(relative: Path) -> tuple[str, str]:
+    """(`platform/entity`, `YYYY-MM-DD` or "-") for a Parquet file's path relative to the lake."""
+    parts = relative.parts
+    dataset = "/".join(parts[:2])
+    folder = parts[2] if len(parts) > 3 else ""
+    return dataset, folder.removeprefix(_PARTITION_PREFIX) if folder.startswith(
+        _PARTITION_PREFIX
+    ) else UNPARTITIONED
+
+
+def lake_partitions(lake: Path) -> dict[tuple[str, str], str]:
+    """sha256 of each lake partition's Parquet files (their names and bytes), by (dataset, partition).
+
+    Hidden temp folders of a killed write (`.<dataset>.new-*`) are skipped, as dbt's globs skip them,
+    and so is the schema-only file of a dataset without rows: it holds no partition.
+    """
+    digests: dict[tuple[str, str], hashlib._Hash] = {}
+    files = sorted(p for p in lake.glob("*/*/**/*.parquet") if p.is_file())
+    for path in files:
+        relative = path.relative_to(lake)
+        if any(part.startswith(".") for part in relative.parts) or path.name == EMPTY_FILE:
+            continue
+        key = _partition_of(relative)
+        digest = digests.setdefault(key, hashlib.sha256())
+        digest.update(relative.as_posix().encode() + b"\0")
+        with path.open("rb") as handle:
+            digest.update(hashlib.file_digest(handle, "sha256").digest())
+    return {key: digest.hexdigest() for key, digest in digests.items()}
+
+
+_STATE_DDL = """
+create schema if not exists ops;
+create or replace table ops.build_state (
+    mode varchar, window_first date, window_last date, reason varchar,
+    landing_new bigint, landing_changed bigint, landing_removed bigint, landing_parsed_again bigint
+);
+create or replace table ops.lake_partitions (dataset varchar, fetch_partition varchar, digest varchar);
+"""
+
+
+def record_state(
+    con: duckdb.DuckDBPyConnection, plan: RunPlan, partitions: dict[tuple[str, str], str]
+) -> None:
+    """Write into the build file how it was built (`plan`, its dbt part as confirmed) and from which lake."""
+    con.execute(_STATE_DDL)
+    first, last = plan.dbt.window or (None, None)
+    con.execute(
+        "insert into ops.build_state values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            plan.dbt.mode,
+            first,
+            last,
+            plan.dbt.reason,
+            len(plan.new),
+            len(plan.changed),
+            len(plan.removed),
+            len(plan.forced),
+        ],
+    )
+    rows = [(dataset, partition, digest) for (dataset, partition), digest in sorted(partitions.items())]
+    if rows:
+        con.executemany("insert into ops.lake_partitions values (?, ?, ?)", rows)
+
+
+def incremental_relations(manifest: Path) -> list[tuple[str, str]]:
+    """(schema, table) of every incremental model in the dbt manifest."""
+    nodes = json.loads(manifest.read_text())["nodes"].values()
+    return sorted(
+        (node["schema"], node["alias"])
+        for node in nodes
+        if node["resource_type"] == "model" and node["config"].get("materialized") == "incremental"
+    )
+
+
+def _quoted(*names: str) -> str:
+    return ".".join('"' + name.replace('"', '""') + '"' for name in names)
+
+
+def seed_incremental_tables(
+    build_db: Path, published_db: Path, relations: list[tuple[str, str]]
+) -> list[str]:
+    """Copy the incremental models' tables from the publication into a new build file.
+
+    Returns the relations the publication lacks (the caller then builds in full); nothing is copied then.
+    """
+    with duckdb.connect(str(build_db)) as con:
+        con.execute(f"attach '{str(published_db).replace(chr(39), chr(39) * 2)}' as published (read_only)")
+        present = set(
+            con.execute(
+                "select schema_name, table_name from duckdb_tables() where database_name = 'published'"
+            ).fetchall()
+        )
+        missing = [f"{schema}.{table}" for schema, table in relations if (schema, table) not in present]
+        if not missing:
+            for schema, table in relations:
+                con.execute(f"create schema if not exists {_quoted(schema)}")
+                con.execute(
+                    f"create table {_quoted(schema, table)} as from published.{_quoted(schema, table)}"
+                )
+        con.execute("detach published")
+    return missing
