@@ -2,23 +2,34 @@
 -- account, date and metric the latest capture wins (platforms restate recent days).
 with
 
+tracked_accounts as (
+
+    select * from {{ ref('stg_config__tracked_accounts') }}
+
+),
+
 facebook as (
 
     select
-        platform,
-        account_id,
-        metric_date as flow_date,
-        case metric_name
+        insights.platform,
+        insights.account_id,
+        -- end_time closes the day (local midnight of the next day): the day is the one just before it
+        {{ local_date("insights.end_time - interval '1 second'", 'tracked_accounts.timezone') }} as flow_date,
+        case insights.metric_name
             when 'page_daily_follows_unique' then 'gained'
             when 'page_daily_unfollows_unique' then 'lost'
         end as direction,
-        cast(round(metric_value) as bigint) as followers,
-        fetched_at
-    from {{ ref('stg_facebook__page_insights') }}
+        cast(round(insights.metric_value) as bigint) as followers,
+        insights.fetched_at
+    from {{ ref('stg_facebook__page_insights') }} as insights
+    inner join tracked_accounts
+        on
+            insights.platform = tracked_accounts.platform
+            and insights.account_id = tracked_accounts.account_id
     where
-        metric_name in ('page_daily_follows_unique', 'page_daily_unfollows_unique')
-        and coalesce(period, 'day') = 'day'
-        and end_time is not null
+        insights.metric_name in ('page_daily_follows_unique', 'page_daily_unfollows_unique')
+        and coalesce(insights.period, 'day') = 'day'
+        and insights.end_time is not null
 
 ),
 
@@ -26,17 +37,21 @@ instagram as (
 
     -- follower_count (period day) = new followers that day; Instagram reports no unfollows
     select
-        platform,
-        account_id,
-        metric_date as flow_date,
+        insights.platform,
+        insights.account_id,
+        {{ local_date("insights.end_time - interval '1 second'", 'tracked_accounts.timezone') }} as flow_date,
         'gained' as direction,
-        cast(round(metric_value) as bigint) as followers,
-        fetched_at
-    from {{ ref('stg_instagram__user_insights') }}
+        cast(round(insights.metric_value) as bigint) as followers,
+        insights.fetched_at
+    from {{ ref('stg_instagram__user_insights') }} as insights
+    inner join tracked_accounts
+        on
+            insights.platform = tracked_accounts.platform
+            and insights.account_id = tracked_accounts.account_id
     where
-        metric_name = 'follower_count'
-        and coalesce(period, 'day') = 'day'
-        and end_time is not null
+        insights.metric_name = 'follower_count'
+        and coalesce(insights.period, 'day') = 'day'
+        and insights.end_time is not null
 
 ),
 
@@ -109,12 +124,6 @@ latest as (
             partition by platform, account_id, flow_date, direction
             order by fetched_at desc, followers desc
         ) = 1
-
-),
-
-tracked_accounts as (
-
-    select * from {{ ref('stg_config__tracked_accounts') }}
 
 ),
 

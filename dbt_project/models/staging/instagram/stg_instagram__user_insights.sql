@@ -6,13 +6,6 @@ source as (
 
 ),
 
-accounts as (
-
-    select * from {{ ref('stg_config__tracked_accounts') }}
-    where platform = 'instagram'
-
-),
-
 renamed as (
 
     select
@@ -33,20 +26,6 @@ renamed as (
 
     from source
 
-),
-
-final as (
-
-    select
-        renamed.*,
-        -- end_time closes the day (midnight local of the next day): the day is the one just before it
-        {{ local_date("renamed.end_time - interval '1 second'", 'accounts.timezone') }} as metric_date,
-        {{ local_date('renamed.fetched_at', 'accounts.timezone') }} as fetched_date
-
-    from renamed
-    left join accounts
-        on renamed.account_id = accounts.account_id
-
 )
 
-select * from final
+select * from renamed
