@@ -82,7 +82,8 @@ def run_lock(
                 )
             if now >= next_notice:
                 on_wait(
-                    f"waiting for {_holder(path)} to finish (run lock {path}; up to {wait_seconds:.0f} s)"
+                    f"waiting for the run that holds the run lock {path} ({_holder(path)}); "
+                    f"up to {wait_seconds:.0f} s"
                 )
                 next_notice = now + 60
             time.sleep(min(poll_seconds, max(deadline - now, 0.05)))

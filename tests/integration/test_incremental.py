@@ -23,7 +23,7 @@ from pipelines.runtime.paths import Paths, resolve_paths
 from pipelines.runtime.run_options import RunOptions, landing_file_date
 from pipelines.sandbox.generator import generate
 from pipelines.schemas import DATASETS
-from pipelines.warehouse.build_plan import incremental_relations
+from pipelines.warehouse.build_state import incremental_relations
 from tests.reliability.helpers import mart_snapshot, snapshot_diff
 
 pytestmark = pytest.mark.slow
@@ -164,12 +164,22 @@ def test_incremental_marts_equal_a_full_rebuild_table_by_table(runs: Runs) -> No
     assert snapshot_diff(runs.marts_after_new_day, rebuilt) == {}
 
 
-def test_the_new_day_is_an_incremental_dbt_build_of_its_fetch_date_alone(runs: Runs) -> None:
+def test_the_new_day_is_an_incremental_dbt_build_of_its_fetch_date(runs: Runs) -> None:
+    # The window is the new files' fetch date and the day after (pages received after midnight).
     assert runs.build_states["first_30_days"] == ("full", None, None)
-    assert runs.build_states["one_new_day"] == ("incremental", runs.last_day, runs.last_day)
+    assert runs.build_states["one_new_day"] == (
+        "incremental",
+        runs.last_day,
+        runs.last_day + timedelta(days=1),
+    )
     assert runs.build_states["full_rebuild"] == ("full", None, None)
-    # Re-parsing a day rewrites its lake partitions byte for byte: nothing for dbt to replace.
-    assert runs.build_states["backfill_one_day"] == ("incremental", None, None)
+    # A backfill re-parses its range and rebuilds the same window, with the same result.
+    backfill_day = _backfill_day(runs.last_day)
+    assert runs.build_states["backfill_one_day"] == (
+        "incremental",
+        backfill_day,
+        backfill_day + timedelta(days=1),
+    )
 
 
 def test_incremental_models_equal_a_full_rebuild_table_by_table(runs: Runs) -> None:

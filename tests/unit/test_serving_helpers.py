@@ -44,7 +44,8 @@ def test_a_waiting_run_says_whom_it_waits_for_then_gives_up_naming_the_holder(tm
         run_lock(paths, wait_seconds=0.3, on_wait=notices.append, poll_seconds=0.05),
     ):
         pass
-    assert notices and notices[0].startswith(f"waiting for run run-a pid {os.getpid()} started at ")
+    assert notices and notices[0].startswith("waiting for the run that holds the run lock ")
+    assert f"(run run-a pid {os.getpid()} started at " in notices[0]
     assert "after waiting" in str(refused.value)
 
 
