@@ -202,7 +202,7 @@ class SetMentions:
                 {
                     "en": f"{named} review",
                     "ru": f"Обзор: {named}",
-                    "uk": f"Огляд: {named}",
+                    "uk": f"Огляд кав'ярні {named}",
                     "ro": f"Recenzie {named}",
                 }[lang]
                 if brands
