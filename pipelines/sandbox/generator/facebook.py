@@ -160,9 +160,9 @@ def _post(acc: Account, p: Post, t: int) -> dict:
 
 
 def _comment(c: Comment) -> dict:
-    # Customers' comments with emoji arrive garbled (UTF-8 read as Windows-1252, as some old clients
-    # send them): the parser's mojibake repair is exercised on every run.
-    garbled = not c.own and any(ord(ch) > 0xFFFF for ch in c.text)
+    # One customer comment in ten arrives garbled (UTF-8 read as Windows-1252, as some old clients send
+    # it), chosen by id so the random stream is untouched: every run exercises the mojibake repair.
+    garbled = not c.own and int(c.id.rsplit("_", 1)[-1]) % 10 == 7
     item = {
         "id": c.id,
         "from": {"id": c.author_id, "name": c.author_name},
