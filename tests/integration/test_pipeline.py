@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.runner import RunOutcome, run_full_job
+from pipelines.runner import run_full_job
 from pipelines.runtime.paths import DBT_PROJECT_DIR, resolve_paths
 from pipelines.sandbox.generator import generate
 from pipelines.schemas import DATASETS
@@ -33,9 +33,33 @@ def pipeline_run(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_run_succeeds(pipeline_run) -> None:
-    _, _, outcome = pipeline_run
-    assert isinstance(outcome, RunOutcome)
-    assert outcome.success, outcome.failed_steps
+    """Success means a publication: marts and ops in the file, every mart filled, the run recorded,
+    and its counts equal to what the lake and the quarantine hold."""
+    report, paths, outcome = pipeline_run
+    assert outcome.success and outcome.refused is None, outcome.failed_steps
+    assert all(outcome.checks.values()), [k for k, passed in outcome.checks.items() if not passed]
+    con = duckdb.connect(str(paths.published_db), read_only=True)
+    try:
+        schemas = {r[0] for r in con.execute("select schema_name from duckdb_tables()").fetchall()}
+        empty = [t for t in MART_TABLES if not con.execute(f"select count(*) from marts.{t}").fetchone()[0]]
+        run = con.execute(
+            "select status, landing_files_read, rows_loaded, rows_quarantined from ops.runs where run_id = ?",
+            [outcome.run_id],
+        ).fetchall()
+        quarantined = con.execute(
+            "select count(*) from ops.quarantine where run_id = ?", [outcome.run_id]
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert {"marts", "ops"} <= schemas and not empty, (schemas, empty)
+    assert len(run) == 1, run
+    status, files_read, rows_loaded, rows_quarantined = run[0]
+    landing_files = [f for f in paths.landing.glob("*/*/*") if f.is_file()]  # brands.yml is not one
+    assert status == "success" and files_read == len(landing_files) == report.files_written - 1
+    lake = [f for f in paths.lake.glob("*/*/**/*.parquet") if f.relative_to(paths.lake).parts[0] != "config"]
+    assert rows_loaded == sum(pl.read_parquet(f).height for f in lake) > 0
+    ingest_quarantine = sum(pl.read_parquet(f).height for f in paths.quarantine.glob("*/*.parquet"))
+    assert rows_quarantined == quarantined == ingest_quarantine > 0
 
 
 def test_every_mart_is_published_and_non_empty(pipeline_run) -> None:
