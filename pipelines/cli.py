@@ -104,7 +104,9 @@ def run(
     from pipelines.ingest.brands import BrandsFileError, load_brands
     from pipelines.ingest.landing import LandingDirMissing, scan_landing
     from pipelines.runtime.disk import DiskFull, disk_full_message, is_disk_full
+    from pipelines.runtime.run_lock import RunLocked, run_lock
     from pipelines.runtime.run_options import RunOptions, RunOptionsError
+    from pipelines.warehouse.publish import PublishError, check_published_not_locked
 
     try:
         options = RunOptions(
@@ -118,11 +120,16 @@ def run(
     try:
         scan = scan_landing(paths.landing)
         load_brands(paths.brands_file)
+        if not wait_seconds:
+            # The job's own preflight is the authority; this says the same at once, before Dagster loads.
+            check_published_not_locked(paths)
+            with run_lock(paths):
+                pass
     except BrandsFileError as exc:
         _fail(
             f"{exc} — fix {paths.brands_file.name} (shape: docs/landing-contract.md, 'brands.yml') and rerun"
         )
-    except LandingDirMissing as exc:
+    except (LandingDirMissing, PublishError, RunLocked) as exc:
         _fail(str(exc))
     try:
         _run(paths, scan, options, if_changed, wait_seconds)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -58,7 +59,9 @@ def _refusal(result: dg.ExecuteInProcessResult) -> str | None:
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.RESOURCE_INIT_FAILURE:
             data = event.event_specific_data
-            return _root_cause(getattr(data, "error", None))
+            cause = _root_cause(getattr(data, "error", None))
+            # "pipelines.runtime.run_lock.RunLocked: another run holds…" → the sentence itself.
+            return re.sub(r"^[\w.]+(Error|Locked|Missing): ", "", cause)
     return None
 
 
