@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -155,3 +156,51 @@ def test_missing_landing_dir_fails_clearly(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "does not exist" in result.output and "SMM_LANDING_DIR" in result.output
+
+
+def test_no_html_entity_is_left_in_any_mart_text(pipeline_run) -> None:
+    """X tweets, VK posts and YouTube search snippets arrive HTML-escaped (the generator sends them so):
+    the parsers unescape them once, so no text column of the marts holds `&amp;`, `&#39;`, `&quot;`…
+    (an alias like "AMP" would otherwise match every escaped tweet), and the lake has the characters."""
+    _, paths, _ = pipeline_run
+    entity = r"&([a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);"
+    con = duckdb.connect(str(paths.published_db), read_only=True)
+    try:
+        columns = con.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = 'marts' and data_type = 'VARCHAR'"
+        ).fetchall()
+        escaped = {
+            f"{table}.{column}": n
+            for table, column in columns
+            if (
+                n := con.execute(
+                    f'select count(*) from marts."{table}" where regexp_matches("{column}", ?)', [entity]
+                ).fetchone()[0]
+            )
+        }
+    finally:
+        con.close()
+    assert ("dim_posts", "text") in columns
+    assert not escaped, escaped
+    for platform, dataset, column, character in [
+        ("x", "tweets", "text", "&"),
+        ("vk", "wall", "text", '"'),
+        ("youtube", "search", "title", "'"),  # "Огляд кав'ярні …", sent as "кав&#39;ярні"
+    ]:
+        lake = pl.read_parquet(paths.lake / platform / dataset / "**" / "*.parquet")
+        assert lake.filter(pl.col(column).str.contains(character, literal=True)).height > 0, dataset
+        assert lake.filter(pl.col(column).str.contains(entity)).height == 0, dataset
+
+
+def test_garbled_comments_reach_the_lake_repaired(pipeline_run) -> None:
+    """The generator sends some Facebook comments as mojibake (UTF-8 read as Windows-1252)."""
+    report, paths, _ = pipeline_run
+    landed = "".join(
+        p.read_text(encoding="utf-8") for p in (Path(report.out) / "facebook" / "comments").iterdir()
+    )
+    mojibake = r"Ð[¡-¿]|Ñ[\x80-¿]|ðŸ"
+    assert re.search(mojibake, landed)
+    lake = pl.read_parquet(paths.lake / "facebook" / "comments" / "**" / "*.parquet")
+    assert lake.filter(pl.col("message").str.contains(mojibake)).height == 0
+    assert lake.filter(pl.col("message").str.contains("[а-яіїє]")).height > 0

@@ -3,10 +3,16 @@ broken input."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from pipelines.ingest.parse import ingest_files
+from pipelines.ingest.parse_cache import ingest_cached
 from pipelines.parsers import telegram
 from pipelines.parsers.base import Rejected
+from pipelines.schemas import BY_NAME
 from tests.unit.parsers.landing_kit import parse, parse_export, real_files, real_json, utc
 
 REAL_EXPORT = "langchain__telegram_desktop_personal_chat_result.json"
@@ -328,3 +334,70 @@ def test_export_without_chat_id_rejects_the_whole_document():
     document = {k: v for k, v in CONTRACT_EXPORT.items() if k != "id"}
     with pytest.raises(Rejected, match="id: missing"):
         parse_export("telegram", "export", document)
+
+
+# ---------------------------------------------------------------- through the ingest (files on disk)
+
+BRANDS_YML = """\
+brands:
+  - id: aurora_coffee
+    name: Aurora Coffee
+    own: true
+    aliases: ["Aurora Coffee"]
+    timezone: {zone}
+    accounts: {{telegram: "1234567890"}}
+competitor_sets: []
+"""
+
+
+def _landed(landing: Path, document: dict) -> Path:
+    path = landing / "telegram" / "export" / "20260302T060000Z_result.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_ingest_quarantines_the_real_personal_chat_file_with_its_reason(tmp_path):
+    path = _landed(tmp_path, real_json("telegram", REAL_EXPORT))
+    result = ingest_files(BY_NAME["telegram__export"], [path], tmp_path)
+    assert result.rows.height == 0
+    assert result.quarantine.select("source_file", "reason").to_dicts() == [
+        {
+            "source_file": "telegram/export/20260302T060000Z_result.json",
+            "reason": "telegram export of a personal_chat, not a channel: refused",
+        }
+    ]
+    assert result.stats.reconciles
+
+
+def test_ingest_reads_a_legacy_export_in_the_brand_zone_and_reparses_when_the_zone_changes(tmp_path):
+    landing, cache = tmp_path / "landing", tmp_path / "cache"
+    path = _landed(landing, {**LEGACY_EXPORT, "messages": [CONTRACT_EXPORT["messages"][0], LEGACY_MESSAGE]})
+    brands = tmp_path / "brands.yml"
+    dataset = BY_NAME["telegram__export"]
+
+    brands.write_text(BRANDS_YML.format(zone="Europe/Kyiv"))
+    kyiv, _ = ingest_cached(dataset, [path], landing, cache, brands_file=brands)
+    assert kyiv.rows["published_at"].to_list() == [utc(2026, 3, 1, 9)]
+    assert kyiv.quarantine["reason"].to_list() == ["message 7: service message, not a post"]
+
+    brands.write_text(BRANDS_YML.format(zone="Europe/Bucharest"))  # same offset: UTC+2 in March
+    _, same_offset = ingest_cached(dataset, [path], landing, cache, brands_file=brands)
+    assert same_offset.files_parsed == 1  # the zone changed, so the cached parse is not reused
+
+    brands.write_text(BRANDS_YML.format(zone="Asia/Tokyo"))
+    tokyo, _ = ingest_cached(dataset, [path], landing, cache, brands_file=brands)
+    assert tokyo.rows["published_at"].to_list() == [utc(2026, 3, 1, 2)]
+
+    _, unchanged = ingest_cached(dataset, [path], landing, cache, brands_file=brands)
+    assert (unchanged.files_cached, unchanged.files_parsed) == (1, 0)
+
+
+def test_ingest_without_brands_quarantines_only_the_legacy_messages_saying_why(tmp_path):
+    path = _landed(
+        tmp_path, {**CONTRACT_EXPORT, "messages": [LEGACY_MESSAGE, CONTRACT_EXPORT["messages"][1]]}
+    )
+    result = ingest_files(BY_NAME["telegram__export"], [path], tmp_path)
+    assert result.rows["published_at"].to_list() == [utc(2026, 3, 1, 9)]
+    [reason] = result.quarantine["reason"].to_list()
+    assert reason.startswith("message 8: date_unixtime: missing, and channel 1234567890 belongs to no brand")
