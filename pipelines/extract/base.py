@@ -1,0 +1,154 @@
+"""What a connector is, and the per-account context it fetches through.
+
+A connector module declares its platform (token variable, default base URL, auth, headers, error
+rules) and one function that fetches every endpoint of one account through `AccountContext.fetch`,
+which writes each page to the account's capture file for that entity as it arrives.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from dlt.sources.helpers.rest_client.paginators import BasePaginator
+from requests.auth import AuthBase
+
+from pipelines.extract.capture import CaptureFile, capture_name
+from pipelines.extract.errors import AuthFailed, ExtractError, QuotaExceeded, Unreachable
+from pipelines.extract.http import Classify, Page, PlatformClient
+from pipelines.extract.state import ExtractState
+from pipelines.ingest.brands import Brand, BrandsConfig
+
+BASE_URL_ENV = "SMM_API_BASE_URL"
+
+
+@dataclass(frozen=True)
+class Connector:
+    platform: str
+    token_env: str
+    base_url: str  # the live API; SMM_API_BASE_URL replaces it (the sandbox)
+    make_auth: Callable[[str], AuthBase]
+    classify: Classify
+    extract_account: Callable[[AccountContext], None]
+    headers: dict[str, str] = field(default_factory=dict)
+    own_only: bool = False  # the API reads only the account that granted the token
+
+    def resolved_base_url(self) -> str:
+        override = os.environ.get(BASE_URL_ENV, "").strip()
+        return override.rstrip("/") if override else self.base_url
+
+
+@dataclass
+class Window:
+    """The time range a run asks for: from the durable cursor (or --since) to now (or --until)."""
+
+    since: datetime | None
+    until: datetime
+
+
+@dataclass
+class AccountContext:
+    connector: Connector
+    client: PlatformClient
+    brand: Brand
+    brands: BrandsConfig
+    account_id: str
+    landing: Path
+    run_id: str
+    run_started: datetime
+    state: ExtractState
+    forced_since: datetime | None
+    until: datetime
+    secrets: tuple[str, ...]
+    files: dict[str, CaptureFile] = field(default_factory=dict)
+    written: list[Path] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    attempted: set[str] = field(default_factory=set)
+    failed: set[str] = field(default_factory=set)
+
+    def succeeded_entities(self) -> list[str]:
+        return sorted(self.attempted - self.failed)
+
+    def since(self, entity: str) -> datetime:
+        """Start of the incremental window for one entity: --since, else the durable cursor."""
+        if self.forced_since is not None:
+            return self.forced_since
+        return self.state.window_start(self.connector.platform, entity, self.account_id, self.run_started)
+
+    def fetch(
+        self,
+        entity: str,
+        endpoint: str,
+        path: str,
+        *,
+        object_id: str | None = None,
+        params: dict[str, Any] | None = None,
+        method: str = "GET",
+        json_body: dict[str, Any] | None = None,
+        paginator: BasePaginator | None = None,
+        data_selector: str = "$",
+        headers: dict[str, str] | None = None,
+        stop: Callable[[Page], bool] | None = None,
+    ) -> list[Page]:
+        """Fetch every page of one request and append each to this account's `entity` capture."""
+        capture = self.files.get(entity)
+        if capture is None:
+            folder = self.landing / self.connector.platform / entity
+            capture = CaptureFile(
+                folder, capture_name(self.run_started, self.account_id, self.run_id), self.secrets
+            )
+            self.files[entity] = capture
+        captured_params = {**(params or {}), **(json_body or {})}
+        self.attempted.add(entity)
+        pages: list[Page] = []
+        try:
+            for page in self.client.pages(
+                path,
+                method=method,
+                params=params,
+                json_body=json_body,
+                paginator=paginator,
+                data_selector=data_selector,
+                headers=headers,
+                stop=stop,
+            ):
+                capture.write_page(
+                    fetched_at=page.fetched_at,
+                    account_id=self.account_id,
+                    endpoint=endpoint,
+                    object_id=object_id or self.account_id,
+                    params=captured_params,
+                    response=page.body,
+                )
+                pages.append(page)
+        except (AuthFailed, QuotaExceeded, Unreachable):
+            self.failed.add(entity)
+            raise  # the whole account (or platform) stops
+        except ExtractError as exc:
+            # This endpoint failed; the pages before the error are kept, the other endpoints go on.
+            self.failed.add(entity)
+            self.failures.append(f"{entity} ({object_id or self.account_id}): {exc}")
+        return pages
+
+    def commit(self) -> None:
+        """Publish every capture file of this account (pages already received are good data)."""
+        for capture in self.files.values():
+            if (path := capture.commit()) is not None:
+                self.written.append(path)
+
+    def abandon(self) -> None:
+        for capture in self.files.values():
+            capture.abandon()
+
+    def competitor_names(self) -> list[str]:
+        """Names of every brand in the competitor sets this (own) brand belongs to, itself first."""
+        by_id = {b.id: b for b in self.brands.brands}
+        names = [self.brand.name]
+        for members in self.brands.competitor_sets.values():
+            if self.brand.id in members:
+                names += [by_id[m].name for m in members if m in by_id and by_id[m].name not in names]
+        return names

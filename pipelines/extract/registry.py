@@ -1,0 +1,10 @@
+"""The connectors, in the order a run visits them. Adding a platform adds its module here."""
+
+from __future__ import annotations
+
+from pipelines.extract import tiktok, vk, x
+from pipelines.extract.base import Connector
+
+CONNECTORS: dict[str, Connector] = {c.platform: c for c in (vk.CONNECTOR, tiktok.CONNECTOR, x.CONNECTOR)}
+# Platforms with a connector still to come (read from exports or by hand until then).
+PLANNED = ("facebook", "instagram", "youtube", "linkedin", "telegram", "ga4")

@@ -1,0 +1,73 @@
+"""Durable extraction cursors under `$SMM_DATA_DIR/extract/state.json`, written atomically.
+
+Per platform × entity × account: the time of the last successful fetch. The next run starts from it
+minus the restatement lookback; a new data dir starts `SMM_EXTRACT_HORIZON_DAYS` back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+DEFAULT_LOOKBACK_DAYS = 28
+DEFAULT_HORIZON_DAYS = 90
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a whole number of days") from None
+    if value < 0:
+        raise ValueError(f"{name}={raw!r} must not be negative")
+    return value
+
+
+def lookback_days() -> int:
+    return _int_env("SMM_EXTRACT_LOOKBACK_DAYS", DEFAULT_LOOKBACK_DAYS)
+
+
+def horizon_days() -> int:
+    return _int_env("SMM_EXTRACT_HORIZON_DAYS", DEFAULT_HORIZON_DAYS)
+
+
+class ExtractState:
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / "extract" / "state.json"
+        self._cursors: dict[str, str] = {}
+        if self.path.exists():
+            loaded = json.loads(self.path.read_text(encoding="utf-8"))
+            self._cursors = dict(loaded.get("last_success", {}))
+
+    @staticmethod
+    def key(platform: str, entity: str, account_id: str) -> str:
+        return f"{platform}/{entity}/{account_id}"
+
+    def last_success(self, platform: str, entity: str, account_id: str) -> datetime | None:
+        raw = self._cursors.get(self.key(platform, entity, account_id))
+        return datetime.fromisoformat(raw) if raw else None
+
+    def window_start(self, platform: str, entity: str, account_id: str, now: datetime) -> datetime:
+        """Where an incremental fetch starts: the last success minus the lookback, or the horizon."""
+        last = self.last_success(platform, entity, account_id)
+        if last is None:
+            return now - timedelta(days=horizon_days())
+        return min(last, now) - timedelta(days=lookback_days())
+
+    def mark(self, platform: str, entity: str, account_id: str, moment: datetime) -> None:
+        self._cursors[self.key(platform, entity, account_id)] = moment.astimezone(UTC).isoformat()
+
+    def save(self) -> None:
+        """Write atomically: a temp file in the same folder, fsynced, then renamed over the old one."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temp = self.path.with_name(f".{self.path.name}.tmp")
+        with temp.open("w", encoding="utf-8") as handle:
+            json.dump({"last_success": dict(sorted(self._cursors.items()))}, handle, indent=1)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, self.path)

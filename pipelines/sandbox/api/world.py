@@ -1,0 +1,72 @@
+"""The state the sandbox serves: the last fetch of the last day of a generated landing dir.
+
+Every valid capture of that day is indexed by (platform, entity, object id); a later capture of the
+same key replaces an earlier one, so the sandbox answers with the world as the generator last saw it.
+Lines the generator broke on purpose (bad JSON, error bodies) are skipped: an API never returns them
+as data.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class Capture:
+    fetched_at: str
+    account_id: str
+    object_id: str
+    params: dict[str, Any]
+    response: Any
+
+
+@dataclass
+class World:
+    day: str
+    captures: dict[tuple[str, str, str], Capture] = field(default_factory=dict)
+
+    def get(self, platform: str, entity: str, object_id: str) -> Capture | None:
+        return self.captures.get((platform, entity, object_id))
+
+    def of_entity(self, platform: str, entity: str) -> list[Capture]:
+        return [c for (p, e, _), c in self.captures.items() if (p, e) == (platform, entity)]
+
+
+def _is_error_body(platform: str, response: Any) -> bool:
+    if not isinstance(response, dict) or "error" not in response:
+        return False
+    error = response["error"]
+    return not (platform == "tiktok" and isinstance(error, dict) and error.get("code") == "ok")
+
+
+def load_world(landing: Path) -> World:
+    """Index the last day's JSONL captures of a generator-written landing dir."""
+    days = sorted({p.stem for p in landing.glob("*/*/*.jsonl")})
+    if not days:
+        raise FileNotFoundError(f"{landing} holds no generated captures; run `smm generate --out {landing}`")
+    world = World(day=days[-1])
+    for path in sorted(landing.glob(f"*/*/{world.day}.jsonl")):
+        platform, entity = path.parent.parent.name, path.parent.name
+        for raw in path.read_bytes().splitlines():
+            try:
+                line = json.loads(raw)
+            except ValueError:
+                continue
+            if not isinstance(line, dict) or "response" not in line or "fetched_at" not in line:
+                continue
+            if _is_error_body(platform, line["response"]):
+                continue
+            key = (platform, entity, str(line.get("object_id")))
+            known = world.captures.get(key)
+            if known is None or known.fetched_at <= line["fetched_at"]:
+                world.captures[key] = Capture(
+                    fetched_at=line["fetched_at"],
+                    account_id=str(line.get("account_id")),
+                    object_id=str(line.get("object_id")),
+                    params=line.get("params") or {},
+                    response=line["response"],
+                )
+    return world

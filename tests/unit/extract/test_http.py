@@ -1,0 +1,155 @@
+"""The paging engine against the sandbox: real paging objects, retries, waits, broken cursors."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+
+import pytest
+from dlt.sources.helpers.rest_client.auth import APIKeyAuth, BearerTokenAuth
+
+from pipelines.extract import vk, x
+from pipelines.extract.errors import AuthFailed, RepeatingCursor, Transient, Unreachable
+from pipelines.extract.http import PlatformClient, RetrySettings
+from pipelines.sandbox.api.server import Sandbox
+from pipelines.sandbox.api.world import World
+
+FAST = RetrySettings(attempts=3, backoff_factor=0.05, max_wait_seconds=5, timeout_seconds=2)
+TOKEN = "vk-token-zz9"
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(World(day="2026-01-01")) as running:
+        yield running
+
+
+def _vk_client(sandbox: Sandbox, token: str = TOKEN, retry: RetrySettings = FAST) -> PlatformClient:
+    return PlatformClient(
+        base_url=sandbox.base_url,
+        auth=APIKeyAuth(name="access_token", api_key=token, location="query"),
+        classify=vk.classify,
+        retry=retry,
+    )
+
+
+def _real(real_fixtures, name: str) -> dict:
+    return json.loads((real_fixtures / name).read_text())
+
+
+def _script_vk_search(sandbox: Sandbox, real_fixtures) -> dict:
+    first = _real(real_fixtures, "vk/vknet__newsfeed_search_next_from.json")
+    last = json.loads(json.dumps(first))
+    last["response"].pop("next_from")  # VK's last page: no next_from
+    last["response"]["items"] = []
+    sandbox.script(
+        "/method/newsfeed.search", [(None, first), (first["response"]["next_from"], last)], "start_from"
+    )
+    return first
+
+
+def _search(client: PlatformClient) -> list:
+    return list(
+        client.pages(
+            "/method/newsfeed.search",
+            params={"q": "coffee", "v": vk.VERSION},
+            paginator=vk.search_paginator(),
+            data_selector="response.items",
+        )
+    )
+
+
+def test_vk_search_follows_the_real_next_from_to_the_last_page(sandbox, real_fixtures):
+    first = _script_vk_search(sandbox, real_fixtures)
+    client = _vk_client(sandbox)
+    pages = _search(client)
+    assert len(pages) == sandbox.counters.pages["vk"] == 2
+    assert pages[0].body == first
+    assert client.stats.records == len(first["response"]["items"])
+
+
+def test_x_timeline_follows_the_real_next_token(sandbox, real_fixtures):
+    first = _real(real_fixtures, "x/tweepy__test_client_get_users_tweets.body.json")
+    sandbox.script(
+        "/2/users/2244994945/tweets",
+        [(None, first), (first["meta"]["next_token"], {"meta": {"result_count": 0}})],
+        "pagination_token",
+    )
+    client = PlatformClient(
+        base_url=sandbox.base_url, auth=BearerTokenAuth(token="x-tok"), classify=x.classify, retry=FAST
+    )
+    pages = list(
+        client.pages("/2/users/2244994945/tweets", paginator=x.timeline_paginator(), data_selector="data")
+    )
+    assert [p.body for p in pages] == [first, {"meta": {"result_count": 0}}]
+    assert client.stats.records == len(first["data"])
+
+
+def test_a_repeating_cursor_stops_with_a_clear_error(sandbox, real_fixtures):
+    first = _real(real_fixtures, "vk/vknet__newsfeed_search_next_from.json")
+    cursor = first["response"]["next_from"]
+    sandbox.script("/method/newsfeed.search", [(None, first), (cursor, first)], "start_from")
+    with pytest.raises(RepeatingCursor, match="cursor it already gave"):
+        _search(_vk_client(sandbox))
+    assert sandbox.counters.pages["vk"] == 2  # stopped before asking a third time
+
+
+@pytest.mark.parametrize("fault", ["fail_every", "html_every"])
+def test_server_errors_and_html_pages_with_status_200_are_retried(sandbox, real_fixtures, fault):
+    _script_vk_search(sandbox, real_fixtures)
+    setattr(sandbox.settings, fault, 2)  # the second request fails
+    client = _vk_client(sandbox)
+    assert len(_search(client)) == sandbox.counters.pages["vk"] == 2
+    assert client.stats.retries == sandbox.counters.faults == 1
+
+
+def test_errors_that_persist_are_reported_after_the_last_attempt(sandbox, real_fixtures):
+    _script_vk_search(sandbox, real_fixtures)
+    sandbox.settings.fail_every = 1
+    with pytest.raises(Transient, match=r"HTTP 503 server error \(after 3 attempts\)"):
+        _search(_vk_client(sandbox))
+
+
+def test_rate_limit_waits_at_least_retry_after(sandbox, real_fixtures):
+    first = _real(real_fixtures, "x/tweepy__test_client_get_users_tweets.body.json")
+    sandbox.script(
+        "/2/users/1/tweets",
+        [(None, first), (first["meta"]["next_token"], {"meta": {"result_count": 0}})],
+        "pagination_token",
+    )
+    sandbox.settings.burst = 1
+    sandbox.settings.retry_after = 1
+    client = PlatformClient(
+        base_url=sandbox.base_url, auth=BearerTokenAuth(token="x-tok"), classify=x.classify, retry=FAST
+    )
+    pages = list(client.pages("/2/users/1/tweets", paginator=x.timeline_paginator(), data_selector="data"))
+    assert len(pages) == 2
+    assert sandbox.counters.rate_limited >= 1
+    assert sandbox.counters.early == 0  # X's x-rate-limit-reset was obeyed
+    assert client.stats.seconds_waited >= 1.0 * client.stats.retries > 0
+
+
+def test_vk_invalid_token_is_an_auth_failure_not_retried(sandbox, real_fixtures):
+    _script_vk_search(sandbox, real_fixtures)
+    sandbox.settings.tokens["vk"] = "the-right-one"
+    client = _vk_client(sandbox, token="wrong-token-777")
+    with pytest.raises(AuthFailed, match="VK error 5") as caught:
+        _search(client)
+    assert sandbox.counters.requests == 1
+    assert "wrong-token-777" not in str(caught.value)
+
+
+def test_no_answer_is_bounded_and_names_no_secret():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = PlatformClient(
+        base_url=f"http://127.0.0.1:{port}",
+        auth=APIKeyAuth(name="access_token", api_key=TOKEN, location="query"),
+        classify=vk.classify,
+        retry=RetrySettings(attempts=2, backoff_factor=0.01, max_wait_seconds=1, timeout_seconds=1),
+    )
+    with pytest.raises(Unreachable, match="after 2 attempts") as caught:
+        list(client.pages("/method/groups.getById", params={"group_id": "1"}))
+    assert TOKEN not in str(caught.value)
