@@ -274,5 +274,129 @@ def bench(scale: int, days: int, seed: int, out: Path | None, json_path: Path | 
     )
 
 
+@main.command()
+@click.option(
+    "--platform",
+    "platforms",
+    multiple=True,
+    help="Only this platform (repeatable); default: every platform with a connector.",
+)
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Fetch from this date (UTC).")
+@click.option(
+    "--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Fetch up to this date, inclusive."
+)
+def extract(platforms: tuple[str, ...], since: datetime | None, until: datetime | None) -> None:
+    """Pull each platform's API into the landing dir as capture files (see docs/extract.md).
+
+    Tokens come from SMM_VK_TOKEN, SMM_TIKTOK_TOKEN, SMM_X_BEARER_TOKEN, ...; a platform without its
+    token is skipped with a note. SMM_API_BASE_URL sends every platform to one base URL (the sandbox).
+    Exit 0 when every configured account was fetched, 1 when some failed (named), 2 on bad configuration.
+    """
+    from datetime import timedelta
+
+    from pipelines.extract.registry import CONNECTORS, PLANNED
+    from pipelines.extract.run import extract as run_extract
+    from pipelines.ingest.brands import BrandsFileError, load_brands
+
+    chosen = list(dict.fromkeys(platforms)) or list(CONNECTORS)
+    for name in chosen:
+        if name in PLANNED:
+            _fail(f"--platform {name}: no connector yet (available: {', '.join(CONNECTORS)})")
+        if name not in CONNECTORS:
+            _fail(f"--platform {name}: unknown platform (available: {', '.join(CONNECTORS)})")
+    start = since.replace(tzinfo=UTC) if since else None
+    end = (until.replace(tzinfo=UTC) + timedelta(days=1)) if until else None
+    if start and end and start >= end:
+        _fail("--since must be on or before --until")
+    paths = resolve_paths()
+    if not paths.landing.is_dir():
+        _fail(f"landing dir {paths.landing} does not exist; set SMM_LANDING_DIR")
+    try:
+        brands = load_brands(paths.brands_file)
+    except BrandsFileError as exc:
+        _fail(f"{exc} — fix {paths.brands_file.name} and rerun")
+    except FileNotFoundError:
+        _fail(f"no brands file at {paths.brands_file}; set SMM_BRANDS_FILE")
+    try:
+        summary = run_extract(
+            [CONNECTORS[name] for name in chosen],
+            brands,
+            paths.landing,
+            paths.data,
+            since=start,
+            until=end,
+            progress=click.echo,
+        )
+    except ValueError as exc:  # a malformed SMM_EXTRACT_* setting
+        _fail(str(exc))
+    click.echo(f"extract run {summary.run_id} → {paths.landing}")
+    for platform in summary.platforms:
+        click.echo(f"  {platform.line()}")
+    if summary.failed:
+        click.echo("failed:", err=True)
+        for platform in summary.platforms:
+            for failure in platform.failures:
+                click.echo(f"  {failure}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--days", type=click.IntRange(1, 3650), default=90, show_default=True)
+@click.option("--scale", type=click.IntRange(1, 1000), default=1, show_default=True)
+@click.option("--page-size", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option(
+    "--burst", type=click.IntRange(0), default=0, help="Refuse one request after this many (0: off)."
+)
+@click.option("--retry-after", type=click.IntRange(1, 3600), default=1, show_default=True)
+@click.option(
+    "--fail-every", type=click.IntRange(0), default=0, help="Every Nth request answers 503 (0: off)."
+)
+def sandbox(
+    port: int, seed: int, days: int, scale: int, page_size: int, burst: int, retry_after: int, fail_every: int
+) -> None:
+    """Serve the HTTP platform APIs on 127.0.0.1 for the world `smm generate` writes with the same options."""
+    import tempfile
+
+    from pipelines.sandbox.api.server import Sandbox, SandboxSettings, tokens_from_env
+    from pipelines.sandbox.api.world import load_world
+    from pipelines.sandbox.generator import generate as run_generator
+
+    with tempfile.TemporaryDirectory(prefix="smm-sandbox-") as temp:
+        run_generator(Path(temp), days=days, seed=seed, scale=scale)
+        world = load_world(Path(temp))
+    settings = SandboxSettings(
+        tokens=tokens_from_env(),
+        page_size=page_size,
+        burst=burst,
+        retry_after=retry_after,
+        fail_every=fail_every,
+    )
+    server = Sandbox(world, settings)
+    try:
+        base_url = server.start(port)
+    except OSError as exc:
+        _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}")
+    click.echo(f"sandbox serving {world.day} (seed {seed}, {days} days, scale {scale}) at {base_url}")
+    click.echo(f"  export SMM_API_BASE_URL={base_url}   # then: smm extract")
+    click.echo("  Ctrl-C (or SIGTERM) stops it")
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop cleanly when a script ends us
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        counters = server.counters
+        click.echo(
+            f"sandbox stopped: {counters.requests} requests, pages {dict(counters.pages)}, "
+            f"{counters.rate_limited} rate-limited, {counters.faults} faults"
+        )
+
+
 if __name__ == "__main__":
     main()

@@ -8,7 +8,7 @@ which writes each page to the account's capture file for that entity as it arriv
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -37,8 +37,8 @@ class Connector:
     headers: dict[str, str] = field(default_factory=dict)
     own_only: bool = False  # the API reads only the account that granted the token
 
-    def resolved_base_url(self) -> str:
-        override = os.environ.get(BASE_URL_ENV, "").strip()
+    def resolved_base_url(self, env: Mapping[str, str] | None = None) -> str:
+        override = (os.environ if env is None else env).get(BASE_URL_ENV, "").strip()
         return override.rstrip("/") if override else self.base_url
 
 

@@ -94,7 +94,7 @@ def extract(
             continue
         remove_stale_parts(landing, connector.platform)
         client = PlatformClient(
-            base_url=connector.resolved_base_url(),
+            base_url=connector.resolved_base_url(env),
             auth=connector.make_auth(token),
             classify=connector.classify,
             headers=connector.headers,

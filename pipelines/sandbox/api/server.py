@@ -11,6 +11,7 @@ paginators are proven on real paging objects. Counters say what was served, for 
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 import time
@@ -34,6 +35,13 @@ MODULES: dict[str, ModuleType] = {"vk": vk, "tiktok": tiktok, "x": x}
 _LIVE_HOSTS = re.compile(
     r"https://(?:graph\.facebook\.com|api\.x\.com|api\.twitter\.com|www\.googleapis\.com)"
 )
+
+
+def tokens_from_env() -> dict[str, str]:
+    """The token each platform accepts: the one in its SMM_* variable when set, else any token."""
+    from pipelines.extract.registry import CONNECTORS
+
+    return {p: os.environ[c.token_env] for p, c in CONNECTORS.items() if os.environ.get(c.token_env)}
 
 
 @dataclass
