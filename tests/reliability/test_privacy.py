@@ -1,6 +1,8 @@
-"""Privacy: commenters and mention authors are pseudonymised with a keyed hash in staging (and so in
-everything built on it), the columns are tagged `pii`, the raw landing stays as it landed, and no
-key or token from the environment appears in any output of a run.
+"""Privacy: commenters and mention authors are pseudonymised with a keyed hash in staging, every one of
+them (staging reads its source only); intermediate recognises the tracked brand accounts by pseudonym and
+restores their readable ids and handles, and no person's raw identity reaches intermediate or the marts.
+The columns are tagged `pii`, the raw landing stays as it landed, and no key or token from the
+environment appears in any output of a run.
 
 All checks read the fuzzed run of conftest (run with SMM_PII_KEY and fake API tokens set).
 """
@@ -15,6 +17,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from pipelines.ingest.brands import load_brands
 from pipelines.runtime.paths import resolve_paths
 from pipelines.schemas import BY_NAME, UTC_TS
 from pipelines.warehouse.dbt import ensure_manifest
@@ -58,6 +61,14 @@ PSEUDONYMISED = [
 ]
 
 
+# Handles are pseudonymised as they are compared: lower case, without a leading '@'.
+HANDLE_COLUMNS = {
+    ("stg_instagram__comments", "author_username"),
+    ("stg_x__mentions", "author_username"),
+    ("stg_listening__mentions", "author_handle"),
+}
+
+
 def _lake(data: Path, dataset: str) -> pl.DataFrame:
     return pl.read_parquet(data / "lake" / dataset / "**" / "*.parquet", hive_partitioning=False)
 
@@ -79,17 +90,21 @@ def _published(run: FuzzedRun) -> duckdb.DuckDBPyConnection:
 
 @pytest.fixture(scope="module")
 def identities(fuzzed_run: FuzzedRun) -> dict[str, object]:
-    """Each pseudonymised staging value next to the raw lake value it came from."""
+    """Each pseudonymised staging value next to the raw lake value it came from; a value whose pseudonym
+    is a tracked brand account's (int_tracked_pseudonyms) is an organisation, any other a person."""
     assert fuzzed_run.result.returncode == 0, fuzzed_run.result.stderr[-3000:]
     key = fuzzed_run.secrets["SMM_PII_KEY"]
     con = _published(fuzzed_run)
-    checked, people, wrong = 0, set(), []
+    checked, people, brands, wrong = 0, set(), set(), []
     try:
+        tracked = {
+            r[0] for r in con.execute("select pseudonym from intermediate.int_tracked_pseudonyms").fetchall()
+        }
         for table, dataset, column, lake_column, keys in PSEUDONYMISED:
             staged = _as_lake_types(
                 pl.from_arrow(
                     con.sql(
-                        f"select {', '.join(keys)}, {column} as value, is_tracked_author from staging.{table}"
+                        f"select {', '.join(keys)}, {column} as value from staging.{table}"
                     ).to_arrow_table()
                 )
             )
@@ -100,23 +115,31 @@ def identities(fuzzed_run: FuzzedRun) -> dict[str, object]:
             )
             joined = staged.join(raw, on=keys, how="inner")
             assert joined.height == staged.height > 0, f"{table}: staging rows do not map onto the lake"
-            for value, raw_value, tracked in joined.select("value", "raw", "is_tracked_author").iter_rows():
+            # DuckDB's own lower(): Python's case mapping differs on a few letters the fuzzer sends
+            hashed = duckdb.sql(
+                "select value, raw, lower(ltrim(raw, '@')) as handle from joined"
+                if (table, column) in HANDLE_COLUMNS
+                else "select value, raw, raw as handle from joined"
+            ).fetchall()
+            for value, raw_value, hashed_input in hashed:
                 checked += 1
-                if raw_value is None:
-                    expected = None
-                elif tracked:
-                    expected = raw_value  # a brand account: an organisation, kept readable
-                else:
-                    people.add(raw_value)
-                    expected = hashlib.sha256(f"{key}:{raw_value}".encode()).hexdigest()
+                expected = (
+                    None
+                    if raw_value is None
+                    else hashlib.sha256(f"{key}:{hashed_input}".encode()).hexdigest()
+                )
                 if value != expected:
                     wrong.append((table, column, raw_value, value))
+                elif value in tracked:
+                    brands.add(hashed_input)  # an organisation: intermediate restores it
+                elif raw_value is not None:
+                    people.add(raw_value)
     finally:
         con.close()
-    return {"checked": checked, "people": people, "wrong": wrong}
+    return {"checked": checked, "people": people, "brands": brands, "wrong": wrong}
 
 
-def test_people_get_keyed_pseudonyms_and_brand_accounts_stay_readable(identities, figures) -> None:
+def test_everyone_gets_a_keyed_pseudonym_in_staging(identities, figures) -> None:
     figures.record(
         "6_privacy",
         identity_values_checked=identities["checked"],
@@ -124,9 +147,29 @@ def test_people_get_keyed_pseudonyms_and_brand_accounts_stay_readable(identities
     )
     assert identities["wrong"] == []
     assert len(identities["people"]) > 100
+    assert identities["brands"], "no tracked brand account among the authors: the restore is untested"
 
 
-def test_no_raw_person_identity_reaches_intermediate_or_marts(fuzzed_run: FuzzedRun, identities) -> None:
+def test_tracked_pseudonyms_are_the_brands_accounts(fuzzed_run: FuzzedRun) -> None:
+    """Who counts as an organisation comes from brands.yml: every account id there, nothing else."""
+    config = load_brands(resolve_paths(str(fuzzed_run.landing), str(fuzzed_run.data)).brands_file)
+    expected = {(platform, account) for b in config.brands for platform, account in b.accounts.items()}
+    con = _kept_build(fuzzed_run)
+    try:
+        ids = set(
+            con.execute(
+                "select platform, identity from intermediate.int_tracked_pseudonyms "
+                "where identity_kind = 'account_id'"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    assert ids == expected
+
+
+def test_no_raw_person_identity_reaches_intermediate_or_marts_and_brands_are_restored(
+    fuzzed_run: FuzzedRun, identities
+) -> None:
     people = identities["people"]
     con = _published(fuzzed_run)
     try:
@@ -144,9 +187,17 @@ def test_no_raw_person_identity_reaches_intermediate_or_marts(fuzzed_run: Fuzzed
                 seen |= {
                     r[0] for r in con.execute(f'select distinct "{column}" from {schema}.{table}').fetchall()
                 }
+        restored = {
+            r[0]
+            for r in con.execute(
+                "select author_id from intermediate.int_comments union select author_id "
+                "from intermediate.int_mentions union select author_handle from intermediate.int_mentions"
+            ).fetchall()
+        }
     finally:
         con.close()
     assert people and not (people & seen), sorted(people & seen)[:10]
+    assert identities["brands"] & restored, "no tracked brand account's id or handle restored in intermediate"
 
 
 def test_pii_columns_are_tagged_in_dbt() -> None:

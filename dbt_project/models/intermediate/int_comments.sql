@@ -1,5 +1,7 @@
 -- Comments and replies on own accounts' posts (Facebook, Instagram, YouTube, VK), latest capture of each.
 -- is_own_author marks the account answering on its own post: the replies responsiveness is measured by.
+-- Staging pseudonymised every author; a tracked brand account is recognised here by its pseudonym and gets
+-- its readable id back (people stay pseudonymised). Local dates are taken here, in the brand's timezone.
 with
 
 own_accounts as (
@@ -15,6 +17,20 @@ accounts as (
 
 ),
 
+tracked_ids as (
+
+    select * from {{ ref('int_tracked_pseudonyms') }}
+    where identity_kind = 'account_id'
+
+),
+
+tracked_handles as (
+
+    select * from {{ ref('int_tracked_pseudonyms') }}
+    where identity_kind = 'handle'
+
+),
+
 comments as (
 
     select
@@ -26,7 +42,6 @@ comments as (
         cast(null as varchar) as author_handle,
         parent_comment_id,
         created_at,
-        created_date,
         text,
         fetched_at,
         source_file,
@@ -42,7 +57,6 @@ comments as (
         author_username as author_handle,
         parent_comment_id,
         created_at,
-        created_date,
         text,
         fetched_at,
         source_file,
@@ -58,7 +72,6 @@ comments as (
         cast(null as varchar) as author_handle,
         parent_comment_id,
         created_at,
-        created_date,
         text,
         fetched_at,
         source_file,
@@ -74,7 +87,6 @@ comments as (
         cast(null as varchar) as author_handle,
         parent_comment_id,
         created_at,
-        created_date,
         text,
         fetched_at,
         source_file,
@@ -93,38 +105,61 @@ latest as (
 
 ),
 
-final as (
+restored as (
 
     select
-        -- ids
         latest.platform,
         latest.comment_id,
         latest.post_id,
         latest.account_id,
-        own_accounts.brand_id,
-        latest.author_id,
+        coalesce(author_ids.identity, latest.author_id) as author_id,
+        coalesce(author_handles.identity, latest.author_handle) as author_handle,
         latest.parent_comment_id,
-        -- dimensions
-        coalesce(
-            latest.author_id = latest.account_id,
-            -- Instagram withholds `from` on some comments; the username then identifies the account
-            lower(latest.author_handle) = lower(accounts.handle),
-            false
-        ) as is_own_author,
         latest.text,
-        -- timestamps
-        latest.created_at,
-        latest.created_date
+        latest.created_at
 
     from latest
+    left join tracked_ids as author_ids
+        on
+            latest.platform = author_ids.platform
+            and latest.author_id = author_ids.pseudonym
+    left join tracked_handles as author_handles
+        on latest.author_handle = author_handles.pseudonym
+
+),
+
+final as (
+
+    select
+        -- ids
+        restored.platform,
+        restored.comment_id,
+        restored.post_id,
+        restored.account_id,
+        own_accounts.brand_id,
+        restored.author_id,
+        restored.parent_comment_id,
+        -- dimensions
+        coalesce(
+            restored.author_id = restored.account_id,
+            -- Instagram withholds `from` on some comments; the username then identifies the account
+            lower(restored.author_handle) = lower(accounts.handle),
+            false
+        ) as is_own_author,
+        restored.text,
+        -- timestamps
+        restored.created_at,
+        {{ local_date('restored.created_at', 'own_accounts.timezone') }} as created_date
+
+    from restored
     inner join own_accounts
         on
-            latest.platform = own_accounts.platform
-            and latest.account_id = own_accounts.account_id
+            restored.platform = own_accounts.platform
+            and restored.account_id = own_accounts.account_id
     left join accounts
         on
-            latest.platform = accounts.platform
-            and latest.account_id = accounts.account_id
+            restored.platform = accounts.platform
+            and restored.account_id = accounts.account_id
 
 )
 

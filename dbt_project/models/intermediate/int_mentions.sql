@@ -2,12 +2,22 @@
 
 -- Every mention candidate from platform searches (X, VK, YouTube) and listening exports, latest capture
 -- of each. Brand matching (which brands a mention names) happens downstream from the aliases; here a
--- mention is only conformed and flagged when a tracked brand's own account wrote it.
+-- mention is only conformed and flagged when a tracked brand's own account wrote it. Staging pseudonymised
+-- every author; a tracked brand account is recognised here by its pseudonym and gets its readable id or
+-- handle back (people stay pseudonymised).
 with
 
-tracked_accounts as (
+tracked_ids as (
 
-    select * from {{ ref('stg_config__tracked_accounts') }}
+    select * from {{ ref('int_tracked_pseudonyms') }}
+    where identity_kind = 'account_id'
+
+),
+
+tracked_handles as (
+
+    select * from {{ ref('int_tracked_pseudonyms') }}
+    where identity_kind = 'handle'
 
 ),
 
@@ -20,100 +30,101 @@ accounts as (
 x_mentions as (
 
     select
-        'x:' || tweet_id as mention_id,
-        platform,
+        'x:' || mentions.tweet_id as mention_id,
+        mentions.platform,
         'api' as source,
-        published_at,
-        author_id,
-        author_username as author_handle,
-        author_followers,
-        text,
-        language,
-        like_count as likes,
-        reply_count as comments,
+        mentions.published_at,
+        coalesce(author_ids.identity, mentions.author_id) as author_id,
+        coalesce(author_handles.identity, mentions.author_username) as author_handle,
+        mentions.author_followers,
+        mentions.text,
+        mentions.language,
+        mentions.like_count as likes,
+        mentions.reply_count as comments,
         case
-            when retweet_count is not null or quote_count is not null
-                then coalesce(retweet_count, 0) + coalesce(quote_count, 0)
+            when mentions.retweet_count is not null or mentions.quote_count is not null
+                then coalesce(mentions.retweet_count, 0) + coalesce(mentions.quote_count, 0)
         end as shares,
-        bookmark_count as saves,
+        mentions.bookmark_count as saves,
         -- X reports impressions, not views (domain mapping): kept apart, never used as views
         cast(null as bigint) as views,
-        impression_count as impressions,
+        mentions.impression_count as impressions,
         cast(null as bigint) as tool_reach,
         cast(null as bigint) as tool_engagements,
         cast(null as varchar) as tool_sentiment,
-        'https://x.com/i/web/status/' || tweet_id as url,
-        author_id in (
-            select tracked_accounts.account_id from tracked_accounts
-            where tracked_accounts.platform = 'x'
-        ) as is_brand_author,
-        case
-            when in_reply_to_user_id in (
-                    select tracked_accounts.account_id from tracked_accounts
-                    where tracked_accounts.platform = 'x'
-                ) then in_reply_to_user_id
-        end as in_reply_to_account_id,
-        replied_to_tweet_id,
-        fetched_at,
-        source_file,
-        source_line
-    from {{ ref('stg_x__mentions') }}
+        'https://x.com/i/web/status/' || mentions.tweet_id as url,
+        author_ids.identity is not null as is_brand_author,
+        reply_ids.identity as in_reply_to_account_id,
+        mentions.replied_to_tweet_id,
+        mentions.fetched_at,
+        mentions.source_file,
+        mentions.source_line
+    from {{ ref('stg_x__mentions') }} as mentions
+    left join tracked_ids as author_ids
+        on
+            author_ids.platform = 'x'
+            and mentions.author_id = author_ids.pseudonym
+    left join tracked_ids as reply_ids
+        on
+            reply_ids.platform = 'x'
+            and mentions.in_reply_to_user_id = reply_ids.pseudonym
+    left join tracked_handles as author_handles
+        on mentions.author_username = author_handles.pseudonym
 
 ),
 
 vk_mentions as (
 
     select
-        'vk:' || post_id as mention_id,
-        platform,
+        'vk:' || posts.post_id as mention_id,
+        posts.platform,
         'api' as source,
-        published_at,
-        coalesce(from_id, owner_id) as author_id,
+        posts.published_at,
+        coalesce(from_ids.identity, posts.from_id, owner_ids.identity, posts.owner_id) as author_id,
         cast(null as varchar) as author_handle,
         cast(null as bigint) as author_followers,
-        text,
+        posts.text,
         cast(null as varchar) as language,
-        likes_count as likes,
-        comments_count as comments,
-        reposts_count as shares,
+        posts.likes_count as likes,
+        posts.comments_count as comments,
+        posts.reposts_count as shares,
         cast(null as bigint) as saves,
-        views_count as views,
+        posts.views_count as views,
         cast(null as bigint) as impressions,
         cast(null as bigint) as tool_reach,
         cast(null as bigint) as tool_engagements,
         cast(null as varchar) as tool_sentiment,
-        url,
-        (
-            from_id in (
-                select tracked_accounts.account_id from tracked_accounts
-                where tracked_accounts.platform = 'vk'
-            )
-            or owner_id in (
-                select tracked_accounts.account_id from tracked_accounts
-                where tracked_accounts.platform = 'vk'
-            )
-        ) as is_brand_author,
+        posts.url,
+        (from_ids.identity is not null or owner_ids.identity is not null) as is_brand_author,
         cast(null as varchar) as in_reply_to_account_id,
         cast(null as varchar) as replied_to_tweet_id,
-        fetched_at,
-        source_file,
-        source_line
-    from {{ ref('stg_vk__search_results') }}
+        posts.fetched_at,
+        posts.source_file,
+        posts.source_line
+    from {{ ref('stg_vk__search_results') }} as posts
+    left join tracked_ids as from_ids
+        on
+            from_ids.platform = 'vk'
+            and posts.from_id = from_ids.pseudonym
+    left join tracked_ids as owner_ids
+        on
+            owner_ids.platform = 'vk'
+            and posts.owner_id = owner_ids.pseudonym
 
 ),
 
 youtube_mentions as (
 
     select
-        'youtube:' || video_id as mention_id,
-        platform,
+        'youtube:' || videos.video_id as mention_id,
+        videos.platform,
         'api' as source,
-        published_at,
-        channel_id as author_id,
+        videos.published_at,
+        coalesce(channel_ids.identity, videos.channel_id) as author_id,
         cast(null as varchar) as author_handle,
         cast(null as bigint) as author_followers,
         -- title and description both carry brand names
-        concat_ws(chr(10), title, description) as text,
+        concat_ws(chr(10), videos.title, videos.description) as text,
         cast(null as varchar) as language,
         cast(null as bigint) as likes,
         cast(null as bigint) as comments,
@@ -124,17 +135,18 @@ youtube_mentions as (
         cast(null as bigint) as tool_reach,
         cast(null as bigint) as tool_engagements,
         cast(null as varchar) as tool_sentiment,
-        url,
-        channel_id in (
-            select tracked_accounts.account_id from tracked_accounts
-            where tracked_accounts.platform = 'youtube'
-        ) as is_brand_author,
+        videos.url,
+        channel_ids.identity is not null as is_brand_author,
         cast(null as varchar) as in_reply_to_account_id,
         cast(null as varchar) as replied_to_tweet_id,
-        fetched_at,
-        source_file,
-        source_line
-    from {{ ref('stg_youtube__search_results') }}
+        videos.fetched_at,
+        videos.source_file,
+        videos.source_line
+    from {{ ref('stg_youtube__search_results') }} as videos
+    left join tracked_ids as channel_ids
+        on
+            channel_ids.platform = 'youtube'
+            and videos.channel_id = channel_ids.pseudonym
 
 ),
 
@@ -154,35 +166,37 @@ brand_handles as (
 listening_mentions as (
 
     select
-        'listening:' || mention_id as mention_id,
-        platform,
+        'listening:' || mentions.mention_id as mention_id,
+        mentions.platform,
         'listening' as source,
-        published_at,
+        mentions.published_at,
         cast(null as varchar) as author_id,
-        author_handle,
-        author_followers,
-        text,
-        language,
+        coalesce(author_handles.identity, mentions.author_handle) as author_handle,
+        mentions.author_followers,
+        mentions.text,
+        mentions.language,
         cast(null as bigint) as likes,
         cast(null as bigint) as comments,
         cast(null as bigint) as shares,
         cast(null as bigint) as saves,
         cast(null as bigint) as views,
         cast(null as bigint) as impressions,
-        reach as tool_reach,
-        engagements as tool_engagements,
-        sentiment as tool_sentiment,
-        url,
+        mentions.reach as tool_reach,
+        mentions.engagements as tool_engagements,
+        mentions.sentiment as tool_sentiment,
+        mentions.url,
         coalesce(
-            lower(ltrim(author_handle, '@')) in (select brand_handles.handle from brand_handles),
+            author_handles.identity in (select brand_handles.handle from brand_handles),
             false
         ) as is_brand_author,
         cast(null as varchar) as in_reply_to_account_id,
         cast(null as varchar) as replied_to_tweet_id,
-        fetched_at,
-        source_file,
-        source_line
-    from {{ ref('stg_listening__mentions') }}
+        mentions.fetched_at,
+        mentions.source_file,
+        mentions.source_line
+    from {{ ref('stg_listening__mentions') }} as mentions
+    left join tracked_handles as author_handles
+        on mentions.author_handle = author_handles.pseudonym
 
 ),
 

@@ -1,6 +1,7 @@
 -- Inbound X tweets for own accounts: tweets by someone else that name the account's @handle or reply to
 -- it, with the time of the account's first reply to each (its tweet replied_to the inbound tweet).
 -- Retweets ("RT @handle: …") repeat the account's own words and are not addressed to it.
+-- Staging pseudonymised the tweets' user ids, so the account is recognised by its pseudonym.
 with
 
 own_accounts as (
@@ -10,12 +11,18 @@ own_accounts as (
         accounts.account_id,
         accounts.brand_id,
         accounts.handle,
-        tracked_accounts.timezone
+        tracked_accounts.timezone,
+        tracked_ids.pseudonym as account_pseudonym
     from {{ ref('int_accounts') }} as accounts
     inner join {{ ref('stg_config__tracked_accounts') }} as tracked_accounts
         on
             accounts.platform = tracked_accounts.platform
             and accounts.account_id = tracked_accounts.account_id
+    inner join {{ ref('int_tracked_pseudonyms') }} as tracked_ids
+        on
+            tracked_ids.identity_kind = 'account_id'
+            and accounts.platform = tracked_ids.platform
+            and accounts.account_id = tracked_ids.identity
     where accounts.platform = 'x' and tracked_accounts.is_own
 
 ),
@@ -49,7 +56,7 @@ addressed as (
         mentions.tweet_id,
         own_accounts.account_id
     from mentions
-    inner join own_accounts on mentions.in_reply_to_user_id = own_accounts.account_id
+    inner join own_accounts on mentions.in_reply_to_user_id = own_accounts.account_pseudonym
 
     union
 
@@ -73,7 +80,7 @@ inbound as (
     inner join addressed on mentions.tweet_id = addressed.tweet_id
     inner join own_accounts on addressed.account_id = own_accounts.account_id
     where
-        coalesce(mentions.author_id <> own_accounts.account_id, true)
+        coalesce(mentions.author_id <> own_accounts.account_pseudonym, true)
         and not coalesce(starts_with(mentions.text, 'RT @'), false)
 
 ),

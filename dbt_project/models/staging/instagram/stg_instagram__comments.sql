@@ -1,5 +1,7 @@
 -- A table, not a view: it holds pseudonymised identities, computed once in the build with the key only the
--- pipeline holds (a view would have to carry the key, or lack it, at read time).
+-- pipeline holds (a view would have to carry the key, or lack it, at read time). Every author is
+-- pseudonymised here, a tracked brand account too: staging reads its source only, and intermediate
+-- recognises the tracked accounts by pseudonym (int_tracked_pseudonyms).
 -- Incremental by fetch date (the lake's partition): a build replaces the rows of the fetch dates whose
 -- lake partitions changed (macro in_build_window); anything else rebuilds it in full (build_plan.py).
 {{
@@ -20,19 +22,6 @@ source as (
 
 ),
 
-accounts as (
-
-    select * from {{ ref('stg_config__tracked_accounts') }}
-    where platform = 'instagram'
-
-),
-
-tracked_handles as (
-
-    select * from {{ ref('stg_config__tracked_handles') }}
-
-),
-
 renamed as (
 
     select
@@ -42,9 +31,10 @@ renamed as (
         comment_id,
         media_id,
         parent_comment_id,
-        author_id,
+        {{ pseudonymised('author_id') }} as author_id,
         -- dimensions
-        author_username,
+        -- Instagram withholds `from` on some comments; the username then identifies the author
+        {{ pseudonymised(normalised_handle('author_username')) }} as author_username,
         text,
         -- timestamps
         created_time as created_at,
@@ -56,50 +46,6 @@ renamed as (
 
     from source
 
-),
-
-flagged as (
-
-    -- decided on the raw values, before they are pseudonymised: a tracked account wrote this comment
-    -- (Instagram withholds `from` on some comments; the username then identifies the account)
-    select
-        renamed.*,
-        renamed.author_id in (select accounts.account_id from accounts) as is_tracked_id,
-        lower(ltrim(renamed.author_username, '@')) in (
-            select tracked_handles.handle from tracked_handles
-        ) as is_tracked_handle
-
-    from renamed
-
-),
-
-final as (
-
-    select
-        -- ids
-        flagged.platform,
-        flagged.account_id,
-        flagged.comment_id,
-        flagged.media_id,
-        flagged.parent_comment_id,
-        {{ pseudonymised('flagged.author_id', 'flagged.is_tracked_id') }} as author_id,
-        -- dimensions
-        {{ pseudonymised('flagged.author_username', 'flagged.is_tracked_handle') }} as author_username,
-        coalesce(flagged.is_tracked_id, flagged.is_tracked_handle) as is_tracked_author,
-        flagged.text,
-        -- timestamps
-        flagged.created_at,
-        flagged.fetched_at,
-        flagged.fetch_date,
-        -- lineage
-        flagged.source_file,
-        flagged.source_line,
-        {{ local_date('flagged.created_at', 'accounts.timezone') }} as created_date
-
-    from flagged
-    left join accounts
-        on flagged.account_id = accounts.account_id
-
 )
 
-select * from final
+select * from renamed

@@ -1,7 +1,9 @@
 -- Social-listening export rows. Not tied to a tracked account (no account_id); dated per competitor set
 -- downstream.
 -- A table, not a view: it holds pseudonymised identities, computed once in the build with the key only the
--- pipeline holds (a view would have to carry the key, or lack it, at read time).
+-- pipeline holds (a view would have to carry the key, or lack it, at read time). Every author is
+-- pseudonymised here, a tracked brand account too: staging reads its source only, and intermediate
+-- recognises the tracked accounts by pseudonym (int_tracked_pseudonyms).
 -- Incremental by fetch date (the lake's partition): a build replaces the rows of the fetch dates whose
 -- lake partitions changed (macro in_build_window); anything else rebuilds it in full (build_plan.py).
 {{
@@ -15,18 +17,9 @@
 
 with
 
-tracked_handles as (
-
-    select * from {{ ref('stg_config__tracked_handles') }}
-
-),
-
 source as (
 
-    select
-        *,
-        lower(ltrim(author_handle, '@')) in (select tracked_handles.handle from tracked_handles) as is_tracked_author
-    from {{ source('lake', 'listening__mentions') }}
+    select * from {{ source('lake', 'listening__mentions') }}
     where {{ in_build_window() }}
 
 ),
@@ -40,10 +33,7 @@ renamed as (
         coalesce(lower(platform), 'other') as platform,
         source_platform,
         url,
-        -- a person's handle is pseudonymised; a tracked brand account's handle (decided on the raw
-        -- value) stays readable, so mentions written by a brand can be told apart downstream
-        {{ pseudonymised('author_handle', 'is_tracked_author') }} as author_handle,
-        is_tracked_author,
+        {{ pseudonymised(normalised_handle('author_handle')) }} as author_handle,
         text,
         language,
         -- tools write positive/neutral/negative or -1/0/1: one vocabulary, anything else unknown

@@ -1,5 +1,7 @@
 -- A table, not a view: it holds pseudonymised identities, computed once in the build with the key only the
--- pipeline holds (a view would have to carry the key, or lack it, at read time).
+-- pipeline holds (a view would have to carry the key, or lack it, at read time). Every author is
+-- pseudonymised here, a tracked brand account too: staging reads its source only, and intermediate
+-- recognises the tracked accounts by pseudonym (int_tracked_pseudonyms).
 -- Incremental by fetch date (the lake's partition): a build replaces the rows of the fetch dates whose
 -- lake partitions changed (macro in_build_window); anything else rebuilds it in full (build_plan.py).
 {{
@@ -20,13 +22,6 @@ source as (
 
 ),
 
-accounts as (
-
-    select * from {{ ref('stg_config__tracked_accounts') }}
-    where platform = 'vk'
-
-),
-
 renamed as (
 
     select
@@ -40,8 +35,8 @@ renamed as (
             when reply_to_comment_id is null or contains(reply_to_comment_id, '_') then reply_to_comment_id
             else coalesce(owner_id, capture_account_id) || '_' || reply_to_comment_id
         end as parent_comment_id,
-        from_id as author_id,
-        reply_to_user_id,
+        {{ pseudonymised('from_id') }} as author_id,
+        {{ pseudonymised('reply_to_user_id') }} as reply_to_user_id,
         -- dimensions
         text,
         -- timestamps
@@ -54,48 +49,6 @@ renamed as (
 
     from source
 
-),
-
-flagged as (
-
-    select
-        renamed.*,
-        -- decided on the raw ids, before they are pseudonymised: a tracked community wrote the comment,
-        -- or the comment answers one
-        renamed.author_id in (select accounts.account_id from accounts) as is_tracked_author,
-        renamed.reply_to_user_id in (select accounts.account_id from accounts) as is_reply_to_tracked
-
-    from renamed
-
-),
-
-final as (
-
-    select
-        -- ids
-        flagged.platform,
-        flagged.account_id,
-        flagged.comment_id,
-        flagged.post_id,
-        flagged.parent_comment_id,
-        {{ pseudonymised('flagged.author_id', 'flagged.is_tracked_author') }} as author_id,
-        {{ pseudonymised('flagged.reply_to_user_id', 'flagged.is_reply_to_tracked') }} as reply_to_user_id,
-        -- dimensions
-        flagged.is_tracked_author,
-        flagged.text,
-        -- timestamps
-        flagged.created_at,
-        flagged.fetched_at,
-        flagged.fetch_date,
-        -- lineage
-        flagged.source_file,
-        flagged.source_line,
-        {{ local_date('flagged.created_at', 'accounts.timezone') }} as created_date
-
-    from flagged
-    left join accounts
-        on flagged.account_id = accounts.account_id
-
 )
 
-select * from final
+select * from renamed

@@ -1,6 +1,8 @@
 -- Posts found by newsfeed.search (mentions). Dated per competitor set downstream, so no local date here.
 -- A table, not a view: it holds pseudonymised identities, computed once in the build with the key only the
--- pipeline holds (a view would have to carry the key, or lack it, at read time).
+-- pipeline holds (a view would have to carry the key, or lack it, at read time). Every author is
+-- pseudonymised here, a tracked brand account too: staging reads its source only, and intermediate
+-- recognises the tracked accounts by pseudonym (int_tracked_pseudonyms).
 -- Incremental by fetch date (the lake's partition): a build replaces the rows of the fetch dates whose
 -- lake partitions changed (macro in_build_window); anything else rebuilds it in full (build_plan.py).
 {{
@@ -21,13 +23,6 @@ source as (
 
 ),
 
-tracked_ids as (
-
-    select account_id from {{ ref('stg_config__tracked_accounts') }}
-    where platform = 'vk'
-
-),
-
 renamed as (
 
     select
@@ -36,15 +31,9 @@ renamed as (
         -- the tracked account the search ran for, not the post's author
         capture_account_id as account_id,
         post_id,
-        -- the wall owner and the writer: a person is pseudonymised, a tracked community (decided on the
-        -- raw id) stays readable
-        {{ pseudonymised('owner_id', 'owner_id in (select tracked_ids.account_id from tracked_ids)') }} as owner_id,
-        {{ pseudonymised('from_id', 'from_id in (select tracked_ids.account_id from tracked_ids)') }} as from_id,
-        coalesce(
-            from_id in (select tracked_ids.account_id from tracked_ids)
-            or owner_id in (select tracked_ids.account_id from tracked_ids),
-            false
-        ) as is_tracked_author,
+        -- the wall owner and the writer
+        {{ pseudonymised('owner_id') }} as owner_id,
+        {{ pseudonymised('from_id') }} as from_id,
         -- dimensions
         text,
         'https://vk.com/wall' || post_id as url,

@@ -1,7 +1,9 @@
 -- Tweets found by the mentions search. Mentions are dated per competitor set downstream (the set's own
 -- brand timezone), so no local date here.
 -- A table, not a view: it holds pseudonymised identities, computed once in the build with the key only the
--- pipeline holds (a view would have to carry the key, or lack it, at read time).
+-- pipeline holds (a view would have to carry the key, or lack it, at read time). Every author is
+-- pseudonymised here, a tracked brand account too: staging reads its source only, and intermediate
+-- recognises the tracked accounts by pseudonym (int_tracked_pseudonyms).
 -- Incremental by fetch date (the lake's partition): a build replaces the rows of the fetch dates whose
 -- lake partitions changed (macro in_build_window); anything else rebuilds it in full (build_plan.py).
 {{
@@ -22,19 +24,6 @@ source as (
 
 ),
 
-tracked_ids as (
-
-    select account_id from {{ ref('stg_config__tracked_accounts') }}
-    where platform = 'x'
-
-),
-
-tracked_handles as (
-
-    select * from {{ ref('stg_config__tracked_handles') }}
-
-),
-
 renamed as (
 
     select
@@ -43,12 +32,12 @@ renamed as (
         -- the tracked account the search ran for, not the tweet's author
         capture_account_id as account_id,
         tweet_id,
-        author_id,
+        {{ pseudonymised('author_id') }} as author_id,
         conversation_id,
-        in_reply_to_user_id,
+        {{ pseudonymised('in_reply_to_user_id') }} as in_reply_to_user_id,
         replied_to_tweet_id,
         -- dimensions
-        author_username,
+        {{ pseudonymised(normalised_handle('author_username')) }} as author_username,
         text,
         lang as language,
         -- measures
@@ -69,58 +58,6 @@ renamed as (
 
     from source
 
-),
-
-flagged as (
-
-    -- decided on the raw values, before they are pseudonymised: which ids and handles are tracked
-    -- brand accounts (organisations, kept readable) rather than people
-    select
-        renamed.*,
-        renamed.author_id in (select tracked_ids.account_id from tracked_ids) as is_tracked_author,
-        renamed.in_reply_to_user_id in (select tracked_ids.account_id from tracked_ids) as is_reply_to_tracked,
-        lower(ltrim(renamed.author_username, '@')) in (
-            select tracked_handles.handle from tracked_handles
-        ) as is_tracked_handle
-
-    from renamed
-
-),
-
-final as (
-
-    select
-        -- ids
-        platform,
-        account_id,
-        tweet_id,
-        {{ pseudonymised('author_id', 'is_tracked_author') }} as author_id,
-        conversation_id,
-        {{ pseudonymised('in_reply_to_user_id', 'is_reply_to_tracked') }} as in_reply_to_user_id,
-        replied_to_tweet_id,
-        -- dimensions
-        {{ pseudonymised('author_username', 'is_tracked_author or is_tracked_handle') }} as author_username,
-        is_tracked_author,
-        text,
-        language,
-        -- measures
-        author_followers,
-        like_count,
-        reply_count,
-        retweet_count,
-        quote_count,
-        bookmark_count,
-        impression_count,
-        -- timestamps
-        published_at,
-        fetched_at,
-        fetch_date,
-        -- lineage
-        source_file,
-        source_line
-
-    from flagged
-
 )
 
-select * from final
+select * from renamed

@@ -1,5 +1,7 @@
 -- A table, not a view: it holds pseudonymised identities, computed once in the build with the key only the
--- pipeline holds (a view would have to carry the key, or lack it, at read time).
+-- pipeline holds (a view would have to carry the key, or lack it, at read time). Every author is
+-- pseudonymised here, a tracked brand account too: staging reads its source only, and intermediate
+-- recognises the tracked accounts by pseudonym (int_tracked_pseudonyms).
 -- Incremental by fetch date (the lake's partition): a build replaces the rows of the fetch dates whose
 -- lake partitions changed (macro in_build_window); anything else rebuilds it in full (build_plan.py).
 {{
@@ -20,13 +22,6 @@ source as (
 
 ),
 
-accounts as (
-
-    select * from {{ ref('stg_config__tracked_accounts') }}
-    where platform = 'youtube'
-
-),
-
 renamed as (
 
     select
@@ -38,9 +33,9 @@ renamed as (
         thread_id,
         video_id,
         parent_comment_id,
-        author_channel_id,
+        {{ pseudonymised('author_channel_id') }} as author_channel_id,
         -- dimensions
-        author_display_name,
+        {{ pseudonymised('author_display_name') }} as author_display_name,
         text,
         -- measures
         like_count,
@@ -54,49 +49,6 @@ renamed as (
 
     from source
 
-),
-
-flagged as (
-
-    select
-        renamed.*,
-        -- decided on the raw id, before it is pseudonymised: a tracked channel wrote this comment
-        renamed.author_channel_id in (select accounts.account_id from accounts) as is_tracked_author
-
-    from renamed
-
-),
-
-final as (
-
-    select
-        -- ids
-        flagged.platform,
-        flagged.account_id,
-        flagged.comment_id,
-        flagged.thread_id,
-        flagged.video_id,
-        flagged.parent_comment_id,
-        {{ pseudonymised('flagged.author_channel_id', 'flagged.is_tracked_author') }} as author_channel_id,
-        -- dimensions
-        {{ pseudonymised('flagged.author_display_name', 'flagged.is_tracked_author') }} as author_display_name,
-        flagged.is_tracked_author,
-        flagged.text,
-        -- measures
-        flagged.like_count,
-        -- timestamps
-        flagged.created_at,
-        flagged.fetched_at,
-        flagged.fetch_date,
-        -- lineage
-        flagged.source_file,
-        flagged.source_line,
-        {{ local_date('flagged.created_at', 'accounts.timezone') }} as created_date
-
-    from flagged
-    left join accounts
-        on flagged.account_id = accounts.account_id
-
 )
 
-select * from final
+select * from renamed

@@ -1,6 +1,8 @@
 -- Videos found by the mentions search. Dated per competitor set downstream, so no local date here.
 -- A table, not a view: it holds pseudonymised identities, computed once in the build with the key only the
--- pipeline holds (a view would have to carry the key, or lack it, at read time).
+-- pipeline holds (a view would have to carry the key, or lack it, at read time). Every author is
+-- pseudonymised here, a tracked brand account too: staging reads its source only, and intermediate
+-- recognises the tracked accounts by pseudonym (int_tracked_pseudonyms).
 -- Incremental by fetch date (the lake's partition): a build replaces the rows of the fetch dates whose
 -- lake partitions changed (macro in_build_window); anything else rebuilds it in full (build_plan.py).
 {{
@@ -21,13 +23,6 @@ source as (
 
 ),
 
-tracked_ids as (
-
-    select account_id from {{ ref('stg_config__tracked_accounts') }}
-    where platform = 'youtube'
-
-),
-
 renamed as (
 
     select
@@ -36,12 +31,10 @@ renamed as (
         -- the tracked account the search ran for, not the video's channel
         capture_account_id as account_id,
         video_id,
-        -- the video's channel: a person's is pseudonymised, a tracked channel (decided on the raw id)
-        -- stays readable
-        {{ pseudonymised('channel_id', 'channel_id in (select tracked_ids.account_id from tracked_ids)') }} as channel_id,
+        -- the video's channel
+        {{ pseudonymised('channel_id') }} as channel_id,
         -- dimensions
-        {{ pseudonymised('channel_title', 'channel_id in (select tracked_ids.account_id from tracked_ids)') }} as channel_title,
-        channel_id in (select tracked_ids.account_id from tracked_ids) as is_tracked_author,
+        {{ pseudonymised('channel_title') }} as channel_title,
         title,
         description,
         'https://www.youtube.com/watch?v=' || video_id as url,
