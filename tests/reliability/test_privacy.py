@@ -154,7 +154,7 @@ def test_tracked_pseudonyms_are_the_brands_accounts(fuzzed_run: FuzzedRun) -> No
     """Who counts as an organisation comes from brands.yml: every account id there, nothing else."""
     config = load_brands(resolve_paths(str(fuzzed_run.landing), str(fuzzed_run.data)).brands_file)
     expected = {(platform, account) for b in config.brands for platform, account in b.accounts.items()}
-    con = _kept_build(fuzzed_run)
+    con = _published(fuzzed_run)
     try:
         ids = set(
             con.execute(
