@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from pipelines.extract import tiktok, vk, x
+from pipelines.extract import facebook, instagram, tiktok, vk, x
 from pipelines.extract.base import Connector
 
-CONNECTORS: dict[str, Connector] = {c.platform: c for c in (vk.CONNECTOR, tiktok.CONNECTOR, x.CONNECTOR)}
+CONNECTORS: dict[str, Connector] = {
+    c.platform: c
+    for c in (vk.CONNECTOR, tiktok.CONNECTOR, x.CONNECTOR, facebook.CONNECTOR, instagram.CONNECTOR)
+}
 # Platforms with a connector still to come (read from exports or by hand until then).
-PLANNED = ("facebook", "instagram", "youtube", "linkedin", "telegram", "ga4")
+PLANNED = ("youtube", "linkedin", "telegram", "ga4")

@@ -1,5 +1,5 @@
 """Extraction end to end against the sandbox: a small generated world served on 127.0.0.1 with rate
-limits and server faults on, pulled by the VK, TikTok and X connectors into a fresh landing dir.
+limits and server faults on, pulled by the VK, TikTok, X, Facebook and Instagram connectors into a fresh landing dir.
 
 Pages fetched equal pages served, every wait lasts at least the sandbox's rate-limit window, faults
 are retried, no token value lands anywhere, no dot-file is left, and the captures ingest with zero
@@ -32,7 +32,13 @@ from pipelines.sandbox.api.world import World, load_world
 from pipelines.sandbox.generator import generate
 from pipelines.schemas import BY_NAME
 
-TOKENS = {"vk": "vk-T0KEN-aa11", "tiktok": "tt-T0KEN-bb22", "x": "x-T0KEN-cc33"}
+TOKENS = {
+    "vk": "vk-T0KEN-aa11",
+    "tiktok": "tt-T0KEN-bb22",
+    "x": "x-T0KEN-cc33",
+    "facebook": "fb-T0KEN-dd44",
+    "instagram": "ig-T0KEN-ee55",
+}
 ENV = {CONNECTORS[p].token_env: t for p, t in TOKENS.items()}
 SINCE = datetime(2025, 12, 1, tzinfo=UTC)
 UNTIL = datetime(2026, 1, 3, tzinfo=UTC)
@@ -42,6 +48,9 @@ EXPECTED_DATASETS = {
     "vk__group", "vk__wall", "vk__comments", "vk__search",
     "tiktok__user", "tiktok__videos",
     "x__user", "x__tweets", "x__mentions",
+    "facebook__page", "facebook__posts", "facebook__post_insights", "facebook__page_insights", "facebook__comments",
+    "instagram__user", "instagram__media", "instagram__media_insights", "instagram__user_insights",
+    "instagram__comments",
 }  # fmt: skip
 
 
@@ -97,7 +106,7 @@ def _secrets_found(*roots: Path, also: str = "") -> list[str]:
 
 def test_every_platform_extracts_under_rate_limits_and_faults(tmp_path, generated, world):
     landing, data = _landing(tmp_path, generated), tmp_path / "data"
-    settings = SandboxSettings(tokens=dict(TOKENS), page_size=3, burst=12, retry_after=1, fail_every=10)
+    settings = SandboxSettings(tokens=dict(TOKENS), page_size=5, burst=30, retry_after=1, fail_every=13)
     with Sandbox(world, settings) as sandbox:
         summary = _run(landing, data, sandbox.base_url)
     counters = sandbox.counters
@@ -150,7 +159,7 @@ def test_platform_without_token_is_skipped_not_failed(tmp_path, generated, world
         summary = _run(landing, data, sandbox.base_url, env={"SMM_X_BEARER_TOKEN": "x"})
     assert not summary.failed
     skipped = {p.platform: p.skipped for p in summary.platforms}
-    assert skipped == {"vk": "SMM_VK_TOKEN is not set", "tiktok": "SMM_TIKTOK_TOKEN is not set", "x": None}
+    assert skipped == {p: None if p == "x" else f"{c.token_env} is not set" for p, c in CONNECTORS.items()}
 
 
 def test_a_second_run_adds_files_and_rewrites_none(tmp_path, generated, world):

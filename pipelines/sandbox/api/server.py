@@ -22,7 +22,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from pipelines.sandbox.api import tiktok, vk, x
+from pipelines.sandbox.api import graph, tiktok, vk, x
 from pipelines.sandbox.api.common import ApiRequest, PagingOptions, Reply
 from pipelines.sandbox.api.world import World
 
@@ -31,7 +31,8 @@ PLATFORM_PREFIXES: tuple[tuple[str, str], ...] = (
     ("/v2/", "tiktok"),
     ("/2/", "x"),
 )
-MODULES: dict[str, ModuleType] = {"vk": vk, "tiktok": tiktok, "x": x}
+_GRAPH_PATH = re.compile(r"^/v\d+\.\d+/")
+MODULES: dict[str, ModuleType] = {"vk": vk, "tiktok": tiktok, "x": x, "facebook": graph, "instagram": graph}
 _LIVE_HOSTS = re.compile(
     r"https://(?:graph\.facebook\.com|api\.x\.com|api\.twitter\.com|www\.googleapis\.com)"
 )
@@ -167,6 +168,11 @@ class Sandbox:
 
     def answer(self, request: ApiRequest) -> Reply:
         platform = next((p for prefix, p in PLATFORM_PREFIXES if request.path.startswith(prefix)), None)
+        if platform is None and _GRAPH_PATH.match(request.path) and request.path not in self._scripts:
+            # One host serves Facebook and Instagram: the id says which (and so which token counts).
+            platform = graph.platform_of(request, self.world)
+            if platform is None:
+                return graph.route(request, self.world, self._paging())
         with self._lock:
             self.counters.requests += 1
         if platform is None and request.path not in self._scripts:
@@ -190,6 +196,9 @@ class Sandbox:
             with self._lock:
                 self.counters.pages[platform or "scripted"] += 1
         return reply
+
+    def _paging(self) -> PagingOptions:
+        return PagingOptions(self.settings.page_size, self.settings.repeat_cursor)
 
     def _token_ok(self, platform: str, token: str | None) -> bool:
         expected = self.settings.tokens.get(platform)

@@ -8,7 +8,7 @@ import time
 import pytest
 from requests import Response
 
-from pipelines.extract import tiktok, vk, x
+from pipelines.extract import graph, tiktok, vk, x
 from pipelines.extract.errors import ApiError, AuthFailed, RateLimited, Transient
 from pipelines.extract.http import parse_body
 
@@ -91,3 +91,42 @@ def test_html_page_or_truncated_body_with_status_200_is_transient():
         parse_body(_response(200, "<html><body>Bad gateway</body></html>", {"Content-Type": "text/html"}))
     with pytest.raises(Transient, match="invalid JSON"):
         parse_body(_response(200, '{"response": {"items": [', {"Content-Type": "application/json"}))
+
+
+def _graph_error(code: int, message: str) -> dict:
+    return {"error": {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "Abc"}}
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (4, RateLimited),
+        (17, RateLimited),
+        (32, RateLimited),
+        (613, RateLimited),
+        (190, AuthFailed),
+        (100, ApiError),
+    ],
+)
+def test_graph_error_codes(code, expected):
+    body = _graph_error(code, "m")
+    with pytest.raises(expected, match=f"Graph error {code}"):
+        graph.classify(_response(400, body), body)
+
+
+def test_graph_business_use_case_usage_sets_the_wait():
+    body = _graph_error(80001, "There have been too many calls to this Page account.")
+    usage = '{"104": [{"type": "pages", "call_count": 100, "estimated_time_to_regain_access": 2}]}'
+    response = _response(400, body, {"X-Business-Use-Case-Usage": usage})
+    with pytest.raises(RateLimited):
+        graph.classify(response, body)
+    assert response.headers["Retry-After"] == "120"
+
+
+def test_graph_real_pages_are_not_errors(real_fixtures):
+    for name in (
+        "facebook/pyfacebook__user_posts_fields_p1.json",
+        "instagram/pyfacebook__ig_user_media_p1.json",
+    ):
+        body = json.loads((real_fixtures / name).read_text())
+        graph.classify(_response(200, body), body)

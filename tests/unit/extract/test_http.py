@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from dlt.sources.helpers.rest_client.auth import APIKeyAuth, BearerTokenAuth
 
-from pipelines.extract import vk, x
+from pipelines.extract import graph, vk, x
 from pipelines.extract.errors import AuthFailed, RepeatingCursor, Transient, Unreachable
 from pipelines.extract.http import PlatformClient, RetrySettings
 from pipelines.sandbox.api.server import Sandbox
@@ -153,3 +153,16 @@ def test_no_answer_is_bounded_and_names_no_secret():
     with pytest.raises(Unreachable, match="after 2 attempts") as caught:
         list(client.pages("/method/groups.getById", params={"group_id": "1"}))
     assert TOKEN not in str(caught.value)
+
+
+def test_graph_follows_the_real_paging_next_and_stops_at_its_absence(sandbox, real_fixtures):
+    first = _real(real_fixtures, "facebook/pyfacebook__user_posts_fields_p1.json")
+    last = {k: v for k, v in first.items() if k != "paging"}  # no paging.next: the last page
+    sandbox.script("/v10.0/4/posts", [(None, first), ("1624385168", last)], "until")
+    client = PlatformClient(
+        base_url=sandbox.base_url, auth=graph.auth("fb-tok"), classify=graph.classify, retry=FAST
+    )
+    pages = list(client.pages("/v10.0/4/posts", paginator=graph.list_paginator(), data_selector="data"))
+    assert len(pages) == sandbox.counters.pages["scripted"] == 2
+    assert pages[1].body == last
+    assert client.stats.records == 2 * len(first["data"])
