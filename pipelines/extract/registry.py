@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from pipelines.extract import facebook, instagram, tiktok, vk, x
+from pipelines.extract import facebook, instagram, tiktok, vk, x, youtube
 from pipelines.extract.base import Connector
 
 CONNECTORS: dict[str, Connector] = {
     c.platform: c
-    for c in (vk.CONNECTOR, tiktok.CONNECTOR, x.CONNECTOR, facebook.CONNECTOR, instagram.CONNECTOR)
+    for c in (
+        vk.CONNECTOR,
+        tiktok.CONNECTOR,
+        x.CONNECTOR,
+        facebook.CONNECTOR,
+        instagram.CONNECTOR,
+        youtube.CONNECTOR,
+    )
 }
 # Platforms with a connector still to come (read from exports or by hand until then).
-PLANNED = ("youtube", "linkedin", "telegram", "ga4")
+PLANNED = ("linkedin", "telegram", "ga4")

@@ -1,5 +1,5 @@
 """Extraction end to end against the sandbox: a small generated world served on 127.0.0.1 with rate
-limits and server faults on, pulled by the VK, TikTok, X, Facebook and Instagram connectors into a fresh landing dir.
+limits and server faults on, pulled by the VK, TikTok, X, Facebook, Instagram and YouTube connectors into a fresh landing dir.
 
 Pages fetched equal pages served, every wait lasts at least the sandbox's rate-limit window, faults
 are retried, no token value lands anywhere, no dot-file is left, and the captures ingest with zero
@@ -38,6 +38,7 @@ TOKENS = {
     "x": "x-T0KEN-cc33",
     "facebook": "fb-T0KEN-dd44",
     "instagram": "ig-T0KEN-ee55",
+    "youtube": "yt-T0KEN-ff66",
 }
 ENV = {CONNECTORS[p].token_env: t for p, t in TOKENS.items()}
 SINCE = datetime(2025, 12, 1, tzinfo=UTC)
@@ -51,6 +52,7 @@ EXPECTED_DATASETS = {
     "facebook__page", "facebook__posts", "facebook__post_insights", "facebook__page_insights", "facebook__comments",
     "instagram__user", "instagram__media", "instagram__media_insights", "instagram__user_insights",
     "instagram__comments",
+    "youtube__channel", "youtube__videos", "youtube__comment_threads", "youtube__search",
 }  # fmt: skip
 
 
@@ -118,7 +120,8 @@ def test_every_platform_extracts_under_rate_limits_and_faults(tmp_path, generate
             b.accounts[result.platform] for b in brands if b.own or not CONNECTORS[result.platform].own_only
         ]
         assert result.accounts_ok == expected, report
-        assert result.stats.pages == counters.pages[result.platform] > 0, report
+        served = counters.pages[result.platform] + counters.lookups[result.platform]
+        assert result.stats.pages == served > 0, report
     assert _lines_per_platform(landing) == counters.pages
     assert counters.rate_limited > 0 and counters.faults > 0
     assert counters.early == 0, "a request came back before the rate-limit window closed"
@@ -151,6 +154,17 @@ def test_invalid_token_stops_its_platform_with_one_line_naming_the_variable(tmp_
     assert by_platform["x"].failures == [] and by_platform["x"].accounts_ok
     assert by_platform["tiktok"].failures == [] and by_platform["tiktok"].accounts_ok
     assert not (landing / "vk").exists() or not list((landing / "vk").rglob("*.jsonl"))
+
+
+def test_youtube_quota_stops_youtube_for_the_day_and_the_others_go_on(tmp_path, generated, world):
+    landing, data = _landing(tmp_path, generated), tmp_path / "data"
+    with Sandbox(world, SandboxSettings(page_size=50, youtube_quota=3)) as sandbox:
+        summary = _run(landing, data, sandbox.base_url)
+    by_platform = {p.platform: p for p in summary.platforms}
+    (line,) = by_platform["youtube"].failures
+    assert line.startswith("youtube: daily quota exceeded") and "stopped for today" in line
+    assert [p for p, r in by_platform.items() if r.failures] == ["youtube"]
+    assert by_platform["vk"].accounts_ok and by_platform["x"].accounts_ok
 
 
 def test_platform_without_token_is_skipped_not_failed(tmp_path, generated, world):

@@ -22,7 +22,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from pipelines.sandbox.api import graph, tiktok, vk, x
+from pipelines.sandbox.api import graph, tiktok, vk, x, youtube
 from pipelines.sandbox.api.common import ApiRequest, PagingOptions, Reply
 from pipelines.sandbox.api.world import World
 
@@ -30,9 +30,17 @@ PLATFORM_PREFIXES: tuple[tuple[str, str], ...] = (
     ("/method/", "vk"),
     ("/v2/", "tiktok"),
     ("/2/", "x"),
+    ("/youtube/v3/", "youtube"),
 )
 _GRAPH_PATH = re.compile(r"^/v\d+\.\d+/")
-MODULES: dict[str, ModuleType] = {"vk": vk, "tiktok": tiktok, "x": x, "facebook": graph, "instagram": graph}
+MODULES: dict[str, ModuleType] = {
+    "vk": vk,
+    "tiktok": tiktok,
+    "x": x,
+    "facebook": graph,
+    "instagram": graph,
+    "youtube": youtube,
+}
 _LIVE_HOSTS = re.compile(
     r"https://(?:graph\.facebook\.com|api\.x\.com|api\.twitter\.com|www\.googleapis\.com)"
 )
@@ -54,6 +62,7 @@ class SandboxSettings:
     fail_every: int = 0  # every Nth data request answers 503 (0: never)
     html_every: int = 0  # every Nth data request answers an HTML page with status 200
     repeat_cursor: bool = False
+    youtube_quota: int = 0  # YouTube requests allowed before `quotaExceeded` (0: no quota)
 
 
 @dataclass
@@ -64,6 +73,7 @@ class SandboxCounters:
     early: int = 0  # requests that came back before the rate-limit window closed
     faults: int = 0
     auth_rejected: int = 0
+    lookups: Counter = field(default_factory=Counter)  # platform -> answers the extractor does not capture
 
 
 @dataclass
@@ -84,6 +94,7 @@ class Sandbox:
         self._blocked_until = 0.0
         self._since_limit = 0
         self._data_requests = 0
+        self._youtube_calls = 0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -185,6 +196,11 @@ class Sandbox:
         fault = self._fault(request, module)
         if fault is not None:
             return fault
+        if platform == "youtube" and self.settings.youtube_quota:
+            with self._lock:
+                self._youtube_calls += 1
+                if self._youtube_calls > self.settings.youtube_quota:
+                    return youtube.quota_exceeded()
         if request.path in self._scripts:
             reply = self._scripted(request)
         else:
@@ -192,9 +208,11 @@ class Sandbox:
             reply = module.route(
                 request, self.world, PagingOptions(self.settings.page_size, self.settings.repeat_cursor)
             )
-        if reply.is_page:
-            with self._lock:
+        with self._lock:
+            if reply.is_page:
                 self.counters.pages[platform or "scripted"] += 1
+            elif reply.status == 200 and platform:
+                self.counters.lookups[platform] += 1
         return reply
 
     def _paging(self) -> PagingOptions:

@@ -8,8 +8,8 @@ import time
 import pytest
 from requests import Response
 
-from pipelines.extract import graph, tiktok, vk, x
-from pipelines.extract.errors import ApiError, AuthFailed, RateLimited, Transient
+from pipelines.extract import graph, tiktok, vk, x, youtube
+from pipelines.extract.errors import ApiError, AuthFailed, QuotaExceeded, RateLimited, Transient
 from pipelines.extract.http import parse_body
 
 
@@ -130,3 +130,45 @@ def test_graph_real_pages_are_not_errors(real_fixtures):
     ):
         body = json.loads((real_fixtures / name).read_text())
         graph.classify(_response(200, body), body)
+
+
+def _youtube_error(status: int, reason: str, message: str) -> dict:
+    return {
+        "error": {
+            "code": status,
+            "message": message,
+            "errors": [{"message": message, "domain": "youtube.quota", "reason": reason}],
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    ("reason", "message", "expected"),
+    [
+        (
+            "quotaExceeded",
+            "The request cannot be completed because you have exceeded your quota.",
+            QuotaExceeded,
+        ),
+        (
+            "rateLimitExceeded",
+            "The request cannot be completed because you have exceeded your quota.",
+            RateLimited,
+        ),
+        ("badRequest", "API key not valid. Please pass a valid API key.", AuthFailed),
+        ("videoNotFound", "The video identified by the videoId parameter could not be found.", ApiError),
+    ],
+)
+def test_youtube_reasons(reason, message, expected):
+    body = _youtube_error(403, reason, message)
+    with pytest.raises(expected, match=reason):
+        youtube.classify(_response(403, body), body)
+
+
+def test_youtube_real_pages_are_not_errors(real_fixtures):
+    for name in (
+        "pyyoutube__search_videos_by_channel.json",
+        "pyyoutube__videos_list_all_parts_statistics.json",
+    ):
+        body = json.loads((real_fixtures / "youtube" / name).read_text())
+        youtube.classify(_response(200, body), body)

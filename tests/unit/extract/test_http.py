@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from dlt.sources.helpers.rest_client.auth import APIKeyAuth, BearerTokenAuth
 
-from pipelines.extract import graph, vk, x
+from pipelines.extract import graph, vk, x, youtube
 from pipelines.extract.errors import AuthFailed, RepeatingCursor, Transient, Unreachable
 from pipelines.extract.http import PlatformClient, RetrySettings
 from pipelines.sandbox.api.server import Sandbox
@@ -166,3 +166,24 @@ def test_graph_follows_the_real_paging_next_and_stops_at_its_absence(sandbox, re
     assert len(pages) == sandbox.counters.pages["scripted"] == 2
     assert pages[1].body == last
     assert client.stats.records == 2 * len(first["data"])
+
+
+def test_youtube_follows_the_real_next_page_token_and_the_key_stays_out_of_the_page(sandbox, real_fixtures):
+    first = _real(real_fixtures, "youtube/pyyoutube__commentThreads_by_video_p1.json")
+    last = {k: v for k, v in first.items() if k != "nextPageToken"}
+    sandbox.script("/youtube/v3/commentThreads", [(None, first), (first["nextPageToken"], last)], "pageToken")
+    client = PlatformClient(
+        base_url=sandbox.base_url,
+        auth=APIKeyAuth(name="key", api_key="AIza-test-key", location="query"),
+        classify=youtube.classify,
+        retry=FAST,
+    )
+    pages = list(
+        client.pages(
+            "/youtube/v3/commentThreads",
+            params={"part": "snippet,replies", "videoId": "v"},
+            paginator=youtube.page_token_paginator(),
+            data_selector="items",
+        )
+    )
+    assert [p.body for p in pages] == [first, last]
