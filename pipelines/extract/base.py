@@ -93,8 +93,11 @@ class AccountContext:
         data_selector: str = "$",
         headers: dict[str, str] | None = None,
         stop: Callable[[Page], bool] | None = None,
+        capture_params: dict[str, Any] | None = None,
     ) -> list[Page]:
-        """Fetch every page of one request and append each to this account's `entity` capture."""
+        """Fetch every page of one request and append each to this account's `entity` capture.
+
+        `capture_params` replaces the recorded params when the query is written into `path` itself."""
         capture = self.files.get(entity)
         if capture is None:
             folder = self.landing / self.connector.platform / entity
@@ -102,7 +105,9 @@ class AccountContext:
                 folder, capture_name(self.run_started, self.account_id, self.run_id), self.secrets
             )
             self.files[entity] = capture
-        captured_params = {**(params or {}), **(json_body or {})}
+        captured_params = (
+            capture_params if capture_params is not None else {**(params or {}), **(json_body or {})}
+        )
         self.attempted.add(entity)
         pages: list[Page] = []
         try:

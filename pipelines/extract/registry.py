@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.extract import facebook, instagram, tiktok, vk, x, youtube
+from pipelines.extract import facebook, instagram, linkedin, tiktok, vk, x, youtube
 from pipelines.extract.base import Connector
 
 CONNECTORS: dict[str, Connector] = {
@@ -14,7 +14,8 @@ CONNECTORS: dict[str, Connector] = {
         facebook.CONNECTOR,
         instagram.CONNECTOR,
         youtube.CONNECTOR,
+        linkedin.CONNECTOR,
     )
 }
 # Platforms with a connector still to come (read from exports or by hand until then).
-PLANNED = ("linkedin", "telegram", "ga4")
+PLANNED = ("telegram", "ga4")

@@ -1,5 +1,5 @@
 """Extraction end to end against the sandbox: a small generated world served on 127.0.0.1 with rate
-limits and server faults on, pulled by the VK, TikTok, X, Facebook, Instagram and YouTube connectors into a fresh landing dir.
+limits and server faults on, pulled by the VK, TikTok, X, Facebook, Instagram, YouTube and LinkedIn connectors into a fresh landing dir.
 
 Pages fetched equal pages served, every wait lasts at least the sandbox's rate-limit window, faults
 are retried, no token value lands anywhere, no dot-file is left, and the captures ingest with zero
@@ -39,6 +39,7 @@ TOKENS = {
     "facebook": "fb-T0KEN-dd44",
     "instagram": "ig-T0KEN-ee55",
     "youtube": "yt-T0KEN-ff66",
+    "linkedin": "li-T0KEN-gg77",
 }
 ENV = {CONNECTORS[p].token_env: t for p, t in TOKENS.items()}
 SINCE = datetime(2025, 12, 1, tzinfo=UTC)
@@ -53,6 +54,7 @@ EXPECTED_DATASETS = {
     "instagram__user", "instagram__media", "instagram__media_insights", "instagram__user_insights",
     "instagram__comments",
     "youtube__channel", "youtube__videos", "youtube__comment_threads", "youtube__search",
+    "linkedin__organization", "linkedin__posts", "linkedin__share_statistics", "linkedin__follower_statistics",
 }  # fmt: skip
 
 

@@ -22,7 +22,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from pipelines.sandbox.api import graph, tiktok, vk, x, youtube
+from pipelines.sandbox.api import graph, linkedin, tiktok, vk, x, youtube
 from pipelines.sandbox.api.common import ApiRequest, PagingOptions, Reply
 from pipelines.sandbox.api.world import World
 
@@ -31,6 +31,7 @@ PLATFORM_PREFIXES: tuple[tuple[str, str], ...] = (
     ("/v2/", "tiktok"),
     ("/2/", "x"),
     ("/youtube/v3/", "youtube"),
+    ("/rest/", "linkedin"),
 )
 _GRAPH_PATH = re.compile(r"^/v\d+\.\d+/")
 MODULES: dict[str, ModuleType] = {
@@ -40,6 +41,7 @@ MODULES: dict[str, ModuleType] = {
     "facebook": graph,
     "instagram": graph,
     "youtube": youtube,
+    "linkedin": linkedin,
 }
 _LIVE_HOSTS = re.compile(
     r"https://(?:graph\.facebook\.com|api\.x\.com|api\.twitter\.com|www\.googleapis\.com)"
@@ -160,7 +162,10 @@ class Sandbox:
             body=body,
             base_url=f"http://{host}",
         )
-        reply = self.answer(request)
+        try:
+            reply = self.answer(request)
+        except Exception as exc:  # a sandbox bug answers 500, not a dropped connection
+            reply = Reply(500, {"error": {"message": f"sandbox error: {type(exc).__name__}: {exc}"}})
         if isinstance(reply.body, str):
             payload = reply.body.encode("utf-8")
             content_type = "text/html; charset=utf-8"

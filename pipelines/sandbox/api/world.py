@@ -42,6 +42,17 @@ def _is_error_body(platform: str, response: Any) -> bool:
     return not (platform == "tiktok" and isinstance(error, dict) and error.get("code") == "ok")
 
 
+def _variant(platform: str, entity: str, params: Any) -> str:
+    """LinkedIn asks share statistics two ways for one organisation: per share, and lifetime totals."""
+    if (
+        (platform, entity) == ("linkedin", "share_statistics")
+        and isinstance(params, dict)
+        and "shares" in params
+    ):
+        return "|shares"
+    return ""
+
+
 def load_world(landing: Path) -> World:
     """Index the last day's JSONL captures of a generator-written landing dir."""
     days = sorted({p.stem for p in landing.glob("*/*/*.jsonl")})
@@ -59,7 +70,11 @@ def load_world(landing: Path) -> World:
                 continue
             if _is_error_body(platform, line["response"]):
                 continue
-            key = (platform, entity, str(line.get("object_id")))
+            key = (
+                platform,
+                entity,
+                str(line.get("object_id")) + _variant(platform, entity, line.get("params")),
+            )
             known = world.captures.get(key)
             if known is None or known.fetched_at <= line["fetched_at"]:
                 world.captures[key] = Capture(

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from dlt.sources.helpers.rest_client.auth import APIKeyAuth, BearerTokenAuth
 
-from pipelines.extract import graph, vk, x, youtube
+from pipelines.extract import graph, linkedin, vk, x, youtube
 from pipelines.extract.errors import AuthFailed, RepeatingCursor, Transient, Unreachable
 from pipelines.extract.http import PlatformClient, RetrySettings
 from pipelines.sandbox.api.server import Sandbox
@@ -187,3 +187,35 @@ def test_youtube_follows_the_real_next_page_token_and_the_key_stays_out_of_the_p
         )
     )
     assert [p.body for p in pages] == [first, last]
+
+
+def test_linkedin_pages_by_start_and_count_until_paging_total(sandbox, real_fixtures):
+    # LinkedIn's paging object as the contract shows it; the elements are the real share statistics record.
+    lines = (
+        (real_fixtures / "linkedin" / "airbyte__linkedin_pages_expected_records.jsonl")
+        .read_text()
+        .splitlines()
+    )
+    element = next(r["data"] for r in map(json.loads, lines) if r["stream"] == "share_statistics")
+    pages = [
+        {"paging": {"start": 0, "count": 50, "total": 52}, "elements": [element] * 50},
+        {"paging": {"start": 50, "count": 50, "total": 52}, "elements": [element] * 2},
+    ]
+    sandbox.script("/rest/posts", [("0", pages[0]), ("50", pages[1])], "start")
+    client = PlatformClient(
+        base_url=sandbox.base_url,
+        auth=BearerTokenAuth(token="li-tok"),
+        classify=linkedin.classify,
+        headers=linkedin.CONNECTOR.headers,
+        retry=FAST,
+    )
+    fetched = list(
+        client.pages(
+            "/rest/posts",
+            params={"q": "author"},
+            paginator=linkedin.posts_paginator(),
+            data_selector="elements",
+        )
+    )
+    assert [p.body for p in fetched] == pages
+    assert client.stats.records == 52
