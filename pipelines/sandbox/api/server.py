@@ -80,7 +80,9 @@ class SandboxCounters:
 
 @dataclass
 class Script:
-    """Pages served in order for one path: page i+1 is asked for with `cursor_param=cursors[i+1]`."""
+    """Pages served in order for one path: page i+1 is asked for with `cursor_param=cursors[i+1]`.
+
+    A page given as a `Reply` is sent as it is (a redirect, an error)."""
 
     pages: list[tuple[str | None, Any]]
     cursor_param: str
@@ -265,7 +267,7 @@ class Sandbox:
         wanted = request.query.get(script.cursor_param)
         for cursor, page in script.pages:
             if cursor == wanted:
-                return Reply(200, page, is_page=True)
+                return page if isinstance(page, Reply) else Reply(200, page, is_page=True)
         return Reply(400, {"error": {"message": f"unknown {script.cursor_param} {wanted!r}"}})
 
 

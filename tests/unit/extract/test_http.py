@@ -10,8 +10,9 @@ import pytest
 from dlt.sources.helpers.rest_client.auth import APIKeyAuth, BearerTokenAuth
 
 from pipelines.extract import graph, linkedin, vk, x, youtube
-from pipelines.extract.errors import AuthFailed, RepeatingCursor, Transient, Unreachable
+from pipelines.extract.errors import ApiError, AuthFailed, RepeatingCursor, Transient, Unreachable
 from pipelines.extract.http import PlatformClient, RetrySettings
+from pipelines.sandbox.api.common import Reply
 from pipelines.sandbox.api.server import Sandbox
 from pipelines.sandbox.api.world import World
 
@@ -219,3 +220,14 @@ def test_linkedin_pages_by_start_and_count_until_paging_total(sandbox, real_fixt
     )
     assert [p.body for p in fetched] == pages
     assert client.stats.records == 52
+
+
+def test_a_redirect_is_refused_so_the_token_never_leaves_for_another_host(sandbox):
+    sandbox.script(
+        "/method/groups.getById",
+        [(None, Reply(302, {}, {"Location": "http://collector.example/steal"}))],
+        "unused",
+    )
+    with pytest.raises(ApiError, match=r"redirect to collector\.example refused"):
+        list(_vk_client(sandbox).pages("/method/groups.getById", params={"group_id": "1"}))
+    assert sandbox.counters.requests == 1
