@@ -294,6 +294,7 @@ def extract(platforms: tuple[str, ...], since: datetime | None, until: datetime 
     """
     from datetime import timedelta
 
+    from pipelines.extract.lock import ExtractLocked
     from pipelines.extract.registry import CONNECTORS, PLANNED
     from pipelines.extract.run import extract as run_extract
     from pipelines.ingest.brands import BrandsFileError, load_brands
@@ -328,6 +329,8 @@ def extract(platforms: tuple[str, ...], since: datetime | None, until: datetime 
             progress=click.echo,
         )
     except ValueError as exc:  # a malformed SMM_EXTRACT_* setting
+        _fail(str(exc))
+    except ExtractLocked as exc:
         _fail(str(exc))
     click.echo(f"extract run {summary.run_id} → {paths.landing}")
     for platform in summary.platforms:

@@ -18,6 +18,7 @@ from pipelines.extract.base import AccountContext, Connector
 from pipelines.extract.capture import remove_stale_parts
 from pipelines.extract.errors import AuthFailed, ExtractError, QuotaExceeded
 from pipelines.extract.http import CallStats, PlatformClient, RetrySettings
+from pipelines.extract.lock import extract_lock
 from pipelines.extract.redact import redact_text
 from pipelines.extract.state import ExtractState
 from pipelines.ingest.brands import BrandsConfig
@@ -70,8 +71,25 @@ def extract(
     progress: Callable[[str], None] = lambda _: None,
     env: dict[str, str] | None = None,
 ) -> ExtractSummary:
-    """Fetch every selected platform into `landing`; cursors under `data_dir/extract/`."""
+    """Fetch every selected platform into `landing`; cursors under `data_dir/extract/`.
+
+    Raises ExtractLocked when another extraction holds the data dir."""
     env = dict(os.environ) if env is None else env
+    with extract_lock(data_dir):
+        return _extract(connectors, brands, landing, data_dir, since, until, retry, progress, env)
+
+
+def _extract(
+    connectors: Sequence[Connector],
+    brands: BrandsConfig,
+    landing: Path,
+    data_dir: Path,
+    since: datetime | None,
+    until: datetime | None,
+    retry: RetrySettings | None,
+    progress: Callable[[str], None],
+    env: dict[str, str],
+) -> ExtractSummary:
     started = datetime.now(UTC).replace(microsecond=0)
     summary = ExtractSummary(run_id=new_run_id(), started_at=started)
     state = ExtractState(data_dir)
