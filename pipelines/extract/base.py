@@ -77,7 +77,7 @@ class AccountContext:
         """Start of the incremental window for one entity: --since, else the durable cursor."""
         if self.forced_since is not None:
             return self.forced_since
-        return self.state.window_start(self.connector.platform, entity, self.account_id, self.run_started)
+        return self.state.window_start(entity, self.account_id, self.run_started)
 
     def fetch(
         self,

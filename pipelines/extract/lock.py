@@ -1,7 +1,7 @@
-"""One extraction at a time per data dir (an OS file lock under `$SMM_DATA_DIR/extract/`).
+"""One extraction of a platform at a time per data dir (an OS file lock under `$SMM_DATA_DIR/extract/`).
 
-A second extraction would remove the first one's unfinished dot-files as leftovers and write the
-same cursors. The lock is flock-based: it goes away with its process, however that ends (SIGKILL
+A second extraction of the same platform would remove the first one's unfinished dot-files as
+leftovers and write the same cursors; different platforms may run in parallel. The lock is flock-based: it goes away with its process, however that ends (SIGKILL
 included), so a stale lock file never blocks a later run. Separate from the pipeline's run lock:
 extracting while `smm run` builds is fine (the run reads only files complete before its plan).
 """
@@ -20,10 +20,10 @@ class ExtractLocked(RuntimeError):
 
 
 @contextmanager
-def extract_lock(data_dir: Path) -> Iterator[None]:
+def extract_lock(data_dir: Path, platform: str) -> Iterator[None]:
     folder = data_dir / "extract"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / ".extract.lock"
+    path = folder / f".{platform}.lock"
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
@@ -31,7 +31,7 @@ def extract_lock(data_dir: Path) -> Iterator[None]:
         except BlockingIOError:
             holder = path.read_text(encoding="utf-8").strip() or "pid unknown"
             raise ExtractLocked(
-                f"another extraction is running on {data_dir} ({holder}); wait for it to finish"
+                f"another extraction of {platform} is running on {data_dir} ({holder}); wait for it to finish"
             ) from None
         os.ftruncate(fd, 0)
         os.write(fd, f"pid {os.getpid()}".encode())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +21,7 @@ from pipelines.extract.http import CallStats, PlatformClient, RetrySettings
 from pipelines.extract.lock import extract_lock
 from pipelines.extract.redact import redact_text
 from pipelines.extract.state import ExtractState
-from pipelines.ingest.brands import BrandsConfig
+from pipelines.ingest.brands import Brand, BrandsConfig
 
 
 @dataclass
@@ -31,6 +31,7 @@ class PlatformResult:
     accounts_ok: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # one line each, secrets removed
     files: list[Path] = field(default_factory=list)
+    bytes: int = 0
     stats: CallStats = field(default_factory=CallStats)
 
     def line(self) -> str:
@@ -69,38 +70,53 @@ def extract(
     until: datetime | None = None,
     retry: RetrySettings | None = None,
     progress: Callable[[str], None] = lambda _: None,
-    env: dict[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> ExtractSummary:
     """Fetch every selected platform into `landing`; cursors under `data_dir/extract/`.
 
-    Raises ExtractLocked when another extraction holds the data dir."""
+    Raises ExtractLocked when another extraction of one of these platforms holds the data dir."""
     env = dict(os.environ) if env is None else env
-    with extract_lock(data_dir):
-        return _extract(connectors, brands, landing, data_dir, since, until, retry, progress, env)
-
-
-def _extract(
-    connectors: Sequence[Connector],
-    brands: BrandsConfig,
-    landing: Path,
-    data_dir: Path,
-    since: datetime | None,
-    until: datetime | None,
-    retry: RetrySettings | None,
-    progress: Callable[[str], None],
-    env: dict[str, str],
-) -> ExtractSummary:
     started = datetime.now(UTC).replace(microsecond=0)
     summary = ExtractSummary(run_id=new_run_id(), started_at=started)
-    state = ExtractState(data_dir)
     retry = retry or RetrySettings.from_env()
     for connector in connectors:
-        result = PlatformResult(connector.platform)
-        summary.platforms.append(result)
-        token = env.get(connector.token_env, "").strip()
+        with extract_lock(data_dir, connector.platform):
+            run = _PlatformRun(
+                connector, brands, landing, data_dir, summary, since, until, retry, progress, env
+            )
+            summary.platforms.append(run.result)
+            run.go()
+    return summary
+
+
+class _PlatformRun:
+    """One platform of one extraction: its accounts in brands.yml order, one summary line."""
+
+    def __init__(
+        self,
+        connector: Connector,
+        brands: BrandsConfig,
+        landing: Path,
+        data_dir: Path,
+        summary: ExtractSummary,
+        since: datetime | None,
+        until: datetime | None,
+        retry: RetrySettings,
+        progress: Callable[[str], None],
+        env: Mapping[str, str],
+    ) -> None:
+        self.connector, self.brands, self.landing = connector, brands, landing
+        self.summary, self.since, self.until, self.retry = summary, since, until, retry
+        self.progress, self.env = progress, env
+        self.result = PlatformResult(connector.platform)
+        self.state = ExtractState(data_dir, connector.platform)
+
+    def go(self) -> None:
+        connector, result = self.connector, self.result
+        token = self.env.get(connector.token_env, "").strip()
         accounts = [
             (b, b.accounts[connector.platform])
-            for b in brands.brands
+            for b in self.brands.brands
             if connector.platform in b.accounts and (b.own or not connector.own_only)
         ]
         if not token:
@@ -108,74 +124,74 @@ def _extract(
         elif not accounts:
             result.skipped = "no account in brands.yml" + (" of an own brand" if connector.own_only else "")
         if result.skipped:
-            progress(result.line())
-            continue
-        remove_stale_parts(landing, connector.platform)
+            self.progress(result.line())
+            return
+        remove_stale_parts(self.landing, connector.platform)
         client = PlatformClient(
-            base_url=connector.resolved_base_url(env),
+            base_url=connector.resolved_base_url(self.env),
             auth=connector.make_auth(token),
             classify=connector.classify,
             headers=connector.headers,
-            retry=retry,
+            retry=self.retry,
         )
-        secrets = (token,)
         for index, (brand, account_id) in enumerate(accounts):
-            ctx = AccountContext(
-                connector=connector,
-                client=client,
-                brand=brand,
-                brands=brands,
-                account_id=account_id,
-                landing=landing,
-                run_id=summary.run_id,
-                run_started=started,
-                state=state,
-                forced_since=since,
-                until=until or started,
-                secrets=secrets,
-            )
-            stop_platform = False
-            try:
-                connector.extract_account(ctx)
-            except AuthFailed as exc:
-                result.failures.append(
-                    f"{connector.platform} {account_id}: token rejected ({_say(exc, secrets)}); "
-                    f"renew {connector.token_env}"
-                )
-            except QuotaExceeded as exc:
-                rest = [a for _, a in accounts[index:]]
-                result.failures.append(
-                    f"{connector.platform}: daily quota exceeded ({_say(exc, secrets)}); "
-                    f"stopped for today, not fetched: {', '.join(rest)}"
-                )
-                stop_platform = True
-            except ExtractError as exc:
-                result.failures.append(f"{connector.platform} {account_id}: {_say(exc, secrets)}")
-            else:
-                if not ctx.failures:
-                    result.accounts_ok.append(account_id)
-            finally:
-                for failure in ctx.failures:
-                    result.failures.append(f"{connector.platform} {account_id} {_say_text(failure, secrets)}")
-                ctx.commit()
-                result.files += ctx.written
-                for entity in ctx.succeeded_entities():
-                    state.mark(connector.platform, entity, account_id, started)
-            progress(
-                f"  {connector.platform} {account_id}: {client.stats.pages} pages, "
-                f"{client.stats.records} records so far"
-            )
-            if stop_platform:
+            if not self._account(client, (token,), brand, account_id, [a for _, a in accounts[index:]]):
                 break
         result.stats = client.stats
-        progress(result.line())
-    state.save()
-    return summary
+        self.state.save()
+        self.progress(result.line())
+
+    def _account(
+        self, client: PlatformClient, secrets: tuple[str, ...], brand: Brand, account_id: str, rest: list[str]
+    ) -> bool:
+        """Fetch one account; False when the platform must stop (its quota is spent)."""
+        connector, result = self.connector, self.result
+        ctx = AccountContext(
+            connector=connector,
+            client=client,
+            brand=brand,
+            brands=self.brands,
+            account_id=account_id,
+            landing=self.landing,
+            run_id=self.summary.run_id,
+            run_started=self.summary.started_at,
+            state=self.state,
+            forced_since=self.since,
+            until=self.until or self.summary.started_at,
+            secrets=secrets,
+        )
+        go_on = True
+        try:
+            connector.extract_account(ctx)
+        except AuthFailed as exc:
+            result.failures.append(
+                f"{connector.platform} {account_id}: token rejected ({_say(str(exc), secrets)}); "
+                f"renew {connector.token_env}"
+            )
+        except QuotaExceeded as exc:
+            result.failures.append(
+                f"{connector.platform}: daily quota exceeded ({_say(str(exc), secrets)}); "
+                f"stopped for today, not fetched: {', '.join(rest)}"
+            )
+            go_on = False
+        except ExtractError as exc:
+            result.failures.append(f"{connector.platform} {account_id}: {_say(str(exc), secrets)}")
+        else:
+            if not ctx.failures:
+                result.accounts_ok.append(account_id)
+        finally:
+            for failure in ctx.failures:
+                result.failures.append(f"{connector.platform} {account_id} {_say(failure, secrets)}")
+            ctx.commit()
+            result.files += ctx.written
+            result.bytes += sum(path.stat().st_size for path in ctx.written)
+            for entity in ctx.succeeded_entities():
+                self.state.mark(entity, account_id, self.summary.started_at)
+        self.progress(
+            f"  {connector.platform} {account_id}: {client.stats.pages} pages, {client.stats.records} records so far"
+        )
+        return go_on
 
 
-def _say(exc: ExtractError, secrets: tuple[str, ...]) -> str:
-    return redact_text(str(exc), secrets)
-
-
-def _say_text(text: str, secrets: tuple[str, ...]) -> str:
+def _say(text: str, secrets: tuple[str, ...]) -> str:
     return redact_text(text, secrets)

@@ -1,6 +1,7 @@
-"""Durable extraction cursors under `$SMM_DATA_DIR/extract/state.json`, written atomically.
+"""Durable extraction cursors under `$SMM_DATA_DIR/extract/<platform>.json`, written atomically.
 
-Per platform × entity × account: the time of the last successful fetch. The next run starts from it
+One file per platform (platforms may be extracted in parallel); per entity × account: the time of
+the last successful fetch. The next run starts from it
 minus the restatement lookback; a new data dir starts `SMM_EXTRACT_HORIZON_DAYS` back.
 """
 
@@ -37,30 +38,31 @@ def horizon_days() -> int:
 
 
 class ExtractState:
-    def __init__(self, data_dir: Path) -> None:
-        self.path = data_dir / "extract" / "state.json"
+    def __init__(self, data_dir: Path, platform: str) -> None:
+        self.platform = platform
+        self.path = data_dir / "extract" / f"{platform}.json"
         self._cursors: dict[str, str] = {}
         if self.path.exists():
             loaded = json.loads(self.path.read_text(encoding="utf-8"))
             self._cursors = dict(loaded.get("last_success", {}))
 
     @staticmethod
-    def key(platform: str, entity: str, account_id: str) -> str:
-        return f"{platform}/{entity}/{account_id}"
+    def key(entity: str, account_id: str) -> str:
+        return f"{entity}/{account_id}"
 
-    def last_success(self, platform: str, entity: str, account_id: str) -> datetime | None:
-        raw = self._cursors.get(self.key(platform, entity, account_id))
+    def last_success(self, entity: str, account_id: str) -> datetime | None:
+        raw = self._cursors.get(self.key(entity, account_id))
         return datetime.fromisoformat(raw) if raw else None
 
-    def window_start(self, platform: str, entity: str, account_id: str, now: datetime) -> datetime:
+    def window_start(self, entity: str, account_id: str, now: datetime) -> datetime:
         """Where an incremental fetch starts: the last success minus the lookback, or the horizon."""
-        last = self.last_success(platform, entity, account_id)
+        last = self.last_success(entity, account_id)
         if last is None:
             return now - timedelta(days=horizon_days())
         return min(last, now) - timedelta(days=lookback_days())
 
-    def mark(self, platform: str, entity: str, account_id: str, moment: datetime) -> None:
-        self._cursors[self.key(platform, entity, account_id)] = moment.astimezone(UTC).isoformat()
+    def mark(self, entity: str, account_id: str, moment: datetime) -> None:
+        self._cursors[self.key(entity, account_id)] = moment.astimezone(UTC).isoformat()
 
     def save(self) -> None:
         """Write atomically: a temp file in the same folder, fsynced, then renamed over the old one."""

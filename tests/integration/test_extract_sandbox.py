@@ -140,8 +140,8 @@ def test_every_platform_extracts_under_rate_limits_and_faults(tmp_path, generate
         result = ingest_files(BY_NAME[name], files, landing)
         assert result.stats.records_quarantined == 0, (name, result.quarantine.to_dicts()[:3])
         assert result.stats.rows_loaded > 0, name
-    state = json.loads((data / "extract" / "state.json").read_text())["last_success"]
-    assert "vk/wall/-123456" in state
+    state = json.loads((data / "extract" / "vk.json").read_text())["last_success"]
+    assert "wall/-123456" in state
 
 
 def test_invalid_token_stops_its_platform_with_one_line_naming_the_variable(tmp_path, generated, world):
