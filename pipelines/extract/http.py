@@ -101,6 +101,19 @@ def parse_body(response: Response) -> Any:
         raise Transient(f"HTTP {response.status_code} with {what} ({kind})", response) from None
 
 
+def _body_of(response: Response) -> Any:
+    """A success must be JSON (else it is a proxy's error page: retried); a 4xx body may be anything;
+    a 5xx is retried whatever its body says (so a platform rule never turns it into a final error)."""
+    if response.status_code >= 500:
+        return None
+    if response.status_code < 400:
+        return parse_body(response)
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return None
+
+
 def generic_check(response: Response, body: Any) -> None:
     """Status rules every platform shares, applied after the platform's own `classify`."""
     status = response.status_code
@@ -152,7 +165,7 @@ class PlatformClient:
             if 300 <= response.status_code < 400:
                 target = urlsplit(response.headers.get("Location", "")).netloc or "?"
                 raise ApiError(f"HTTP {response.status_code} redirect to {target} refused", response)
-            body = parse_body(response) if response.status_code < 500 else None
+            body = _body_of(response)
             if body is not None:
                 self.classify(response, body)
             generic_check(response, body)

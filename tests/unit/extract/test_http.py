@@ -231,3 +231,10 @@ def test_a_redirect_is_refused_so_the_token_never_leaves_for_another_host(sandbo
     with pytest.raises(ApiError, match=r"redirect to collector\.example refused"):
         list(_vk_client(sandbox).pages("/method/groups.getById", params={"group_id": "1"}))
     assert sandbox.counters.requests == 1
+
+
+def test_an_html_error_page_with_status_404_is_not_retried(sandbox):
+    sandbox.script("/method/wall.get", [(None, Reply(404, "<html><body>Not Found</body></html>"))], "unused")
+    with pytest.raises(ApiError, match="HTTP 404"):
+        list(_vk_client(sandbox).pages("/method/wall.get", params={"owner_id": "-1"}))
+    assert sandbox.counters.requests == 1
