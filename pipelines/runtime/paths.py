@@ -51,6 +51,12 @@ class Paths:
         return self.build_dir / "smm_build.duckdb"
 
     @property
+    def last_build_db(self) -> Path:
+        """The build file of the current publication, kept whole (staging, intermediate, seeds): the
+        next incremental build seeds its tables from it, and partial runs start from a copy of it."""
+        return self.build_dir / "last_build.duckdb"
+
+    @property
     def parse_cache(self) -> Path:
         """Parsed landing files kept between runs (parse_cache.py); safe to delete, costs one full parse."""
         return self.data / "cache" / "parsed"

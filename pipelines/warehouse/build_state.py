@@ -103,26 +103,42 @@ def _quoted(*names: str) -> str:
     return ".".join('"' + name.replace('"', '""') + '"' for name in names)
 
 
-def seed_incremental_tables(
-    build_db: Path, published_db: Path, relations: list[tuple[str, str]]
-) -> list[str]:
-    """Copy the incremental models' tables from the publication into a new build file.
+def build_run_id(db: Path) -> str | None:
+    """The run a kept build file was published by (its `ops.publication`), or None."""
+    if not db.exists():
+        return None
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            row = con.execute("select run_id from ops.publication").fetchone()
+    except duckdb.Error:
+        return None
+    return str(row[0]) if row else None
 
-    Returns the relations the publication lacks (the caller then builds in full); nothing is copied then.
+
+def seed_incremental_tables(
+    build_db: Path, last_build_db: Path, relations: list[tuple[str, str]], published_run: str | None
+) -> str | None:
+    """Copy the incremental models' tables from the kept build of the publication into a new build file.
+
+    Returns why it cannot (the caller then builds in full), nothing copied: no kept build, a kept build
+    of another run than the publication's (a run killed between its two renames), or missing tables.
     """
+    kept_run = build_run_id(last_build_db)
+    if kept_run is None:
+        return f"no kept build ({last_build_db.name}) to continue from"
+    if kept_run != published_run:
+        return f"the kept build is run {kept_run}'s, the publication run {published_run}'s"
     with duckdb.connect(str(build_db)) as con:
-        con.execute(f"attach '{str(published_db).replace(chr(39), chr(39) * 2)}' as published (read_only)")
+        con.execute(f"attach '{str(last_build_db).replace(chr(39), chr(39) * 2)}' as kept (read_only)")
         present = set(
             con.execute(
-                "select schema_name, table_name from duckdb_tables() where database_name = 'published'"
+                "select schema_name, table_name from duckdb_tables() where database_name = 'kept'"
             ).fetchall()
         )
         missing = [f"{schema}.{table}" for schema, table in relations if (schema, table) not in present]
         if not missing:
             for schema, table in relations:
                 con.execute(f"create schema if not exists {_quoted(schema)}")
-                con.execute(
-                    f"create table {_quoted(schema, table)} as from published.{_quoted(schema, table)}"
-                )
-        con.execute("detach published")
-    return missing
+                con.execute(f"create table {_quoted(schema, table)} as from kept.{_quoted(schema, table)}")
+        con.execute("detach kept")
+    return f"the kept build lacks incremental tables {', '.join(missing)}" if missing else None

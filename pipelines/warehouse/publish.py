@@ -1,9 +1,11 @@
 """Publish a finished build: ops tables, Parquet per mart, then one atomic rename.
 
-Readers open `warehouse/smm.duckdb` read-only. The rename swaps in a complete, checkpointed file;
-a reader that opened the previous file keeps reading it until it reconnects. A failure at any
-point before the rename leaves the previous publication untouched. `ops.publication` (one row)
-says which run a reader is looking at.
+Readers open `warehouse/smm.duckdb` read-only. It holds the schemas readers are promised, `marts` and
+`ops`, copied from the build file into a new file that the rename swaps in complete and checkpointed;
+a reader that opened the previous file keeps reading it until it reconnects. A failure at any point
+before the rename leaves the previous publication untouched. `ops.publication` (one row) says which
+run a reader is looking at. The build file itself (staging, intermediate, seeds: the pipeline's
+private state) is kept as `build/last_build.duckdb` for the next run.
 
 The Parquet copies are published the same way, as a set: each publication writes all marts into
 a new hidden generation folder `warehouse/.parquet-<run>`, and `warehouse/parquet` is a symlink
@@ -56,6 +58,9 @@ create or replace table ops.quarantine (
 create or replace table ops.publication (run_id varchar, published_at timestamptz);
 """
 _GENERATION_PREFIX = ".parquet-"
+# What readers get; everything else in the build file is the pipeline's private state.
+PUBLISHED_SCHEMAS = ("marts", "ops")
+PUBLICATION_TEMP_PREFIX = ".publication-"
 
 
 @dataclass(frozen=True)
@@ -217,12 +222,30 @@ def swap_parquet_generation(paths: Paths, generation: Path) -> None:
                 stale.unlink(missing_ok=True)
 
 
+def copy_published_schemas(con: duckdb.DuckDBPyConnection, target: Path) -> None:
+    """Copy the tables of PUBLISHED_SCHEMAS from the build file (`con`) into a new file `target`."""
+    con.execute(f"attach '{_sql_path(target)}' as published_copy")
+    try:
+        for schema in PUBLISHED_SCHEMAS:
+            con.execute(f"create schema published_copy.{schema}")
+            tables = con.execute(
+                "select table_name from duckdb_tables() where database_name = current_database() "
+                "and schema_name = ? order by table_name",
+                [schema],
+            ).fetchall()
+            for (table,) in tables:
+                con.execute(f'create table published_copy.{schema}."{table}" as from {schema}."{table}"')
+    finally:
+        con.execute("detach published_copy")
+
+
 def publish(paths: Paths, facts: RunFacts) -> dict[str, int]:
     """Finish the build file and swap it in as the published warehouse. Returns mart row counts."""
     if not paths.build_db.exists():
         raise PublishError(f"no build file at {paths.build_db}: dbt did not build this run")
     paths.warehouse.mkdir(parents=True, exist_ok=True)
     generation = paths.warehouse / f"{_GENERATION_PREFIX}{uuid.uuid4().hex[:12]}"
+    publication = paths.build_dir / f"{PUBLICATION_TEMP_PREFIX}{uuid.uuid4().hex[:12]}.duckdb"
     con = duckdb.connect(str(paths.build_db))
     try:
         missing = missing_marts(con)
@@ -232,18 +255,24 @@ def publish(paths: Paths, facts: RunFacts) -> dict[str, int]:
             write_ops_tables(con, paths, facts)
         with disk_full_is_fatal(generation):
             counts = export_mart_parquet(con, generation)
-        pause_point("publish")  # test hook (no-op unless set): everything is ready, nothing is published
         with disk_full_is_fatal(paths.build_db):
             con.execute("insert into ops.publication values (?, ?)", [facts.run_id, datetime.now(UTC)])
             con.execute("checkpoint")
+        with disk_full_is_fatal(publication):
+            copy_published_schemas(con, publication)
+        pause_point("publish")  # test hook (no-op unless set): everything is ready, nothing is published
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
+        publication.unlink(missing_ok=True)
         raise
     finally:
         con.close()
     # A WAL beside the published file belongs to a crashed read-write session of the *old* file;
     # replayed against the new one it would corrupt it.
     paths.published_db.with_name(paths.published_db.name + ".wal").unlink(missing_ok=True)
-    os.replace(paths.build_db, paths.published_db)
+    os.replace(publication, paths.published_db)
+    # Killed between the two renames, the kept build is the previous one: it records another run id,
+    # so the next run does not seed from it (build_state.seed_incremental_tables) and builds in full.
+    os.replace(paths.build_db, paths.last_build_db)
     swap_parquet_generation(paths, generation)
     return counts

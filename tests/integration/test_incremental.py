@@ -115,7 +115,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     outcomes["one_new_day"] = run_full_job(growing, instance=instance)
     states["one_new_day"] = _build_state(growing.published_db)
     after = mart_snapshot(growing.published_db)
-    incremental_after = _incremental_tables(growing.published_db)
+    incremental_after = _incremental_tables(growing.last_build_db)
     outcomes["full_rebuild"] = run_full_job(rebuilt, instance=instance)
     states["full_rebuild"] = _build_state(rebuilt.published_db)
     outcomes["backfill_one_day"] = run_full_job(
@@ -134,7 +134,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
         marts_before_new_day=before,
         marts_after_new_day=after,
         incremental_after_new_day=incremental_after,
-        incremental_rebuilt=_incremental_tables(rebuilt.published_db),
+        incremental_rebuilt=_incremental_tables(rebuilt.last_build_db),
         build_states=states,
         parse_counts={name: _parse_counts(instance, o.run_id) for name, o in outcomes.items()},
     )

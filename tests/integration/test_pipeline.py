@@ -101,6 +101,22 @@ def test_generator_defects_reach_quarantine(pipeline_run) -> None:
     assert api_errors == sum(n for kind, n in defects.items() if kind.endswith("api_error")) > 0
 
 
+def test_the_published_file_holds_marts_and_ops_only(pipeline_run) -> None:
+    """Readers get the contract (marts) and the run record (ops); the pipeline's staging, intermediate
+    and seed tables stay in its private build file."""
+    _, paths, _ = pipeline_run
+    with duckdb.connect(str(paths.published_db), read_only=True) as con:
+        schemas = {
+            row[0] for row in con.execute("select distinct schema_name from duckdb_tables()").fetchall()
+        }
+        views = con.execute("select count(*) from duckdb_views() where not internal").fetchone()[0]
+    assert schemas == {"marts", "ops"}
+    assert views == 0
+    with duckdb.connect(str(paths.last_build_db), read_only=True) as con:
+        kept = {row[0] for row in con.execute("select distinct schema_name from duckdb_tables()").fetchall()}
+    assert {"staging", "intermediate", "marts", "ops"} <= kept
+
+
 def test_the_deleted_post_is_flagged_not_dropped(pipeline_run) -> None:
     report, paths, _ = pipeline_run
     con = duckdb.connect(str(paths.published_db), read_only=True)
@@ -114,11 +130,11 @@ def test_the_deleted_post_is_flagged_not_dropped(pipeline_run) -> None:
 
 
 def test_every_dbt_unit_test_passes_against_the_built_warehouse(pipeline_run, tmp_path: Path) -> None:
-    """Runs build without dbt unit tests; they run here, against a copy of the published file
+    """Runs build without dbt unit tests; they run here, against a copy of the kept build file
     (dbt reads the column types of each tested model's inputs from it)."""
     _, paths, _ = pipeline_run
     build_copy = tmp_path / "unit.duckdb"
-    shutil.copy(paths.published_db, build_copy)
+    shutil.copy(paths.last_build_db, build_copy)
     env = {**os.environ, **dbt_env(paths), "SMM_BUILD_DB": str(build_copy)}
     proc = subprocess.run(
         [

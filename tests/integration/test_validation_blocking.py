@@ -227,13 +227,13 @@ def test_publish_waits_for_the_warehouse_checks_and_dbt_for_none() -> None:
 @pytest.fixture(scope="module")
 def warehouse(runs: Runs):
     con = duckdb.connect(":memory:")
-    con.execute(f"attach '{runs.paths.published_db}' as published (read_only)")
+    con.execute(f"attach '{runs.paths.last_build_db}' as built (read_only)")
     con.execute("set TimeZone = 'UTC'")
     for schema in ("intermediate", "marts"):
         con.execute(f"create schema {schema}")
     for suite in SUITES.values():
         table = f"{'intermediate' if suite.stage == 'staging' else 'marts'}.{suite.asset_key[-1]}"
-        con.execute(f"create table {table} as select * from published.{table}")
+        con.execute(f"create table {table} as select * from built.{table}")
     yield con
     con.close()
 

@@ -178,6 +178,7 @@ def leftovers(data: Path) -> list[str]:
     found += [p.relative_to(data).as_posix() for p in (data / "quarantine").rglob(".*")]
     if (data / "build" / "smm_build.duckdb").exists():
         found.append("build/smm_build.duckdb")
+    found += [p.relative_to(data).as_posix() for p in (data / "build").glob(".publication-*")]
     generations = [p.name for p in (data / "warehouse").glob(".parquet*")]
     if len(generations) > 2:  # the current Parquet set and the one readers had before it
         found += [f"warehouse/{g}" for g in generations]

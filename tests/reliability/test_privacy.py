@@ -84,8 +84,9 @@ def _as_lake_types(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _published(run: FuzzedRun) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(run.data / "warehouse" / "smm.duckdb"), read_only=True)
+def _kept_build(run: FuzzedRun) -> duckdb.DuckDBPyConnection:
+    """The build file kept beside the publication: it holds the staging tables."""
+    return duckdb.connect(str(run.data / "build" / "last_build.duckdb"), read_only=True)
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +95,7 @@ def identities(fuzzed_run: FuzzedRun) -> dict[str, object]:
     is a tracked brand account's (int_tracked_pseudonyms) is an organisation, any other a person."""
     assert fuzzed_run.result.returncode == 0, fuzzed_run.result.stderr[-3000:]
     key = fuzzed_run.secrets["SMM_PII_KEY"]
-    con = _published(fuzzed_run)
+    con = _kept_build(fuzzed_run)
     checked, people, brands, wrong = 0, set(), set(), []
     try:
         tracked = {
@@ -154,7 +155,7 @@ def test_tracked_pseudonyms_are_the_brands_accounts(fuzzed_run: FuzzedRun) -> No
     """Who counts as an organisation comes from brands.yml: every account id there, nothing else."""
     config = load_brands(resolve_paths(str(fuzzed_run.landing), str(fuzzed_run.data)).brands_file)
     expected = {(platform, account) for b in config.brands for platform, account in b.accounts.items()}
-    con = _published(fuzzed_run)
+    con = _kept_build(fuzzed_run)
     try:
         ids = set(
             con.execute(
@@ -171,7 +172,7 @@ def test_no_raw_person_identity_reaches_intermediate_or_marts_and_brands_are_res
     fuzzed_run: FuzzedRun, identities
 ) -> None:
     people = identities["people"]
-    con = _published(fuzzed_run)
+    con = _kept_build(fuzzed_run)
     try:
         seen = set()
         for schema, table in con.execute(

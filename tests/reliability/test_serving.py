@@ -82,9 +82,9 @@ def test_nothing_accumulates_beside_the_publication(repeated_runs: RepeatedRuns,
     # The published file, the Parquet link, its current and previous generation: nothing else.
     assert len([n for n in warehouse if n.startswith(".parquet-")]) == 2, warehouse
     assert set(warehouse) - {n for n in warehouse if n.startswith(".parquet-")} == {"smm.duckdb", "parquet"}
-    # dbt's target folder is reused, not one more per run.
+    # dbt's target folder is reused, not one more per run; one kept build, the last run's plan.
     build = sorted(p.name for p in (data / "build").iterdir())
-    assert build == [".run.lock", "dbt_target"], build
+    assert build == [".run.lock", "dbt_target", "last_build.duckdb", "run_plan.json"], build
     data_bytes = sum(p.stat().st_size for p in data.rglob("*") if p.is_file() and not p.is_symlink())
     figures.record("5_bounded_disk", data_dir_bytes_after_series=data_bytes)
 

@@ -5,7 +5,7 @@ holds its file open. The run plan (runtime/run_plan.py, computed once per run by
 resource) says how to build: in full from an empty file, or incrementally from a file seeded with the
 incremental models' published tables, which then replace only the fetch dates in the plan's window
 (checked against the lake partitions ingest really changed). A run of only some models starts from a
-copy of the published file, so untouched models stay as published.
+copy of the last build (build/last_build.duckdb), so untouched models stay as published.
 """
 
 import shutil
@@ -34,6 +34,7 @@ from pipelines.warehouse.dbt import (
     dbt_environment,
     ensure_manifest,
 )
+from pipelines.warehouse.publish import PUBLICATION_TEMP_PREFIX
 
 MANIFEST = ensure_manifest(resolve_paths())
 
@@ -48,20 +49,24 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     paths = warehouse.resolve()
     checked = warehouse.checked
     paths.build_dir.mkdir(parents=True, exist_ok=True)
-    for leftover in (paths.build_db, paths.build_db.with_suffix(".duckdb.wal")):
+    leftovers = [paths.build_db, paths.build_db.with_suffix(".duckdb.wal")]
+    leftovers += paths.build_dir.glob(f"{PUBLICATION_TEMP_PREFIX}*")  # a killed publish's copy
+    for leftover in leftovers:
         leftover.unlink(missing_ok=True)
     whole_project = context.selected_asset_keys == context.assets_def.keys
     partitions = lake_partitions(paths.lake)
-    previous = checked.previous.partitions if checked.previous else {}
-    plan = confirm_window(checked.plan.dbt, previous, partitions)
-    on_publication = paths.published_db.exists() and not whole_project
-    if on_publication:
-        shutil.copyfile(paths.published_db, paths.build_db)
+    previous = checked.previous
+    plan = confirm_window(checked.plan.dbt, previous.partitions if previous else {}, partitions)
+    partial = paths.last_build_db.exists() and not whole_project
+    if partial:
+        shutil.copyfile(paths.last_build_db, paths.build_db)
     elif plan.incremental:
-        missing = seed_incremental_tables(paths.build_db, paths.published_db, incremental_relations(MANIFEST))
-        if missing:
+        relations = incremental_relations(MANIFEST)
+        published_run = previous.run_id if previous else None
+        problem = seed_incremental_tables(paths.build_db, paths.last_build_db, relations, published_run)
+        if problem:
             paths.build_db.unlink(missing_ok=True)
-            plan = DbtPlan("full", f"the publication lacks incremental tables {', '.join(missing)}")
+            plan = DbtPlan("full", problem)
     if using_demo_key():
         context.log.warning(
             f"{KEY_ENV} is not set: commenter and mention-author pseudonyms use the public demo key, "
@@ -69,12 +74,12 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
         )
     context.log.info(
         f"{plan.describe()}; into {paths.build_db}"
-        + ("" if whole_project else " (only the selected models, on a copy of the publication)")
+        + ("" if whole_project else " (only the selected models, on a copy of the last build)")
     )
     # One target folder per data dir, reused run after run: bounded disk (a folder per run grows by
     # ~20 MB each time), dbt's partial parse is reused, and dbt's log sits beside the data it built.
     # Selected models on a copy of the publication under a full plan: their incremental tables restart.
-    args = build_args(plan, full_refresh=on_publication and not plan.incremental)
+    args = build_args(plan, full_refresh=partial and not plan.incremental)
     with dbt_environment(paths):
         invocation = dbt.cli(args, context=context, target_path=paths.build_dir / "dbt_target")
         for event in invocation.stream():
