@@ -216,6 +216,11 @@ class PlatformClient:
                     self.stats.retries -= 1  # the last attempt was not retried
                     raise type(exc)(f"{exc} (after {self.retry.attempts} attempts)", exc.response) from None
                 raise
+            except ValueError as exc:
+                # A paginator met a page without its paging field (dlt's message quotes the whole body).
+                raise ApiError(
+                    f"unexpected page shape for {path}: {str(exc).split(' got')[0][:200]}"
+                ) from None
             except (requests.ConnectionError, requests.Timeout) as exc:
                 raise Unreachable(
                     f"no answer from {self._host} after {self.retry.attempts} attempts "

@@ -176,6 +176,12 @@ class _PlatformRun:
             go_on = False
         except ExtractError as exc:
             result.failures.append(f"{connector.platform} {account_id}: {_say(str(exc), secrets)}")
+        except (KeyError, TypeError, ValueError) as exc:
+            # A page that parsed but lacks what the connector reads next (an id, a date): fail this account.
+            result.failures.append(
+                f"{connector.platform} {account_id}: unexpected response shape ({type(exc).__name__}: "
+                f"{_say(str(exc), secrets)[:200]})"
+            )
         else:
             if not ctx.failures:
                 result.accounts_ok.append(account_id)

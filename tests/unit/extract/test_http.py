@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from dlt.sources.helpers.rest_client.auth import APIKeyAuth, BearerTokenAuth
 
-from pipelines.extract import graph, linkedin, vk, x, youtube
+from pipelines.extract import graph, linkedin, tiktok, vk, x, youtube
 from pipelines.extract.errors import ApiError, AuthFailed, RepeatingCursor, Transient, Unreachable
 from pipelines.extract.http import PlatformClient, RetrySettings
 from pipelines.sandbox.api.common import Reply
@@ -238,3 +238,22 @@ def test_an_html_error_page_with_status_404_is_not_retried(sandbox):
     with pytest.raises(ApiError, match="HTTP 404"):
         list(_vk_client(sandbox).pages("/method/wall.get", params={"owner_id": "-1"}))
     assert sandbox.counters.requests == 1
+
+
+def test_a_page_without_its_paging_field_fails_clearly_without_quoting_the_body(sandbox):
+    body = {"data": {"videos": [{"id": "73", "create_time": 1}], "cursor": 1000}, "error": {"code": "ok"}}
+    sandbox.script("/v2/video/list/", [(None, body)], "unused")
+    client = PlatformClient(
+        base_url=sandbox.base_url, auth=BearerTokenAuth(token="tt"), classify=tiktok.classify, retry=FAST
+    )
+    with pytest.raises(ApiError, match="unexpected page shape") as caught:
+        list(
+            client.pages(
+                "/v2/video/list/",
+                method="POST",
+                json_body={"max_count": 20},
+                paginator=tiktok.videos_paginator(),
+                data_selector="data.videos",
+            )
+        )
+    assert "create_time" not in str(caught.value)
