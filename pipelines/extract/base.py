@@ -43,15 +43,9 @@ class Connector:
 
 
 @dataclass
-class Window:
-    """The time range a run asks for: from the durable cursor (or --since) to now (or --until)."""
-
-    since: datetime | None
-    until: datetime
-
-
-@dataclass
 class AccountContext:
+    """One account of one platform in one run: its window, its open capture files, what failed."""
+
     connector: Connector
     client: PlatformClient
     brand: Brand
@@ -144,10 +138,6 @@ class AccountContext:
         for capture in self.files.values():
             if (path := capture.commit()) is not None:
                 self.written.append(path)
-
-    def abandon(self) -> None:
-        for capture in self.files.values():
-            capture.abandon()
 
     def competitor_names(self) -> list[str]:
         """Names of every brand in the competitor sets this (own) brand belongs to, itself first."""
