@@ -191,8 +191,9 @@ class _PlatformRun:
             ctx.commit()
             result.files += ctx.written
             result.bytes += sum(path.stat().st_size for path in ctx.written)
-            for entity in ctx.succeeded_entities():
-                self.state.mark(entity, account_id, self.summary.started_at)
+            if self.since is None and self.until is None:  # a --since/--until backfill moves no cursor
+                for entity in ctx.succeeded_entities():
+                    self.state.mark(entity, account_id, self.summary.started_at)
         self.progress(
             f"  {connector.platform} {account_id}: {client.stats.pages} pages, {client.stats.records} records so far"
         )
