@@ -102,7 +102,7 @@ class RepeatedRuns:
 def _wait_for_lock_holder(lock: Path, pid: int, proc: subprocess.Popen, timeout: float = RUN_TIMEOUT) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
-        if lock.exists() and lock.read_text().startswith(f"pid {pid},"):
+        if lock.exists() and f" pid {pid} started at " in lock.read_text():
             return
         time.sleep(0.05)
     raise AssertionError(f"run {pid} never took the run lock {lock}")
