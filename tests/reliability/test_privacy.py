@@ -69,6 +69,14 @@ HANDLE_COLUMNS = {
 }
 
 
+# A name belongs to whoever the row's author id is: the Page's or the channel's own name is an
+# organisation's, though only ids and handles are restored.
+AUTHOR_ID_OF_NAME = {
+    ("stg_facebook__comments", "author_name"): "author_id",
+    ("stg_youtube__comment_threads", "author_display_name"): "author_channel_id",
+}
+
+
 def _lake(data: Path, dataset: str) -> pl.DataFrame:
     return pl.read_parquet(data / "lake" / dataset / "**" / "*.parquet", hive_partitioning=False)
 
@@ -105,7 +113,8 @@ def identities(fuzzed_run: FuzzedRun) -> dict[str, object]:
             staged = _as_lake_types(
                 pl.from_arrow(
                     con.sql(
-                        f"select {', '.join(keys)}, {column} as value from staging.{table}"
+                        f"select {', '.join(keys)}, {column} as value, "
+                        f"{AUTHOR_ID_OF_NAME.get((table, column), column)} as author_key from staging.{table}"
                     ).to_arrow_table()
                 )
             )
@@ -118,11 +127,11 @@ def identities(fuzzed_run: FuzzedRun) -> dict[str, object]:
             assert joined.height == staged.height > 0, f"{table}: staging rows do not map onto the lake"
             # DuckDB's own lower(): Python's case mapping differs on a few letters the fuzzer sends
             hashed = duckdb.sql(
-                "select value, raw, lower(ltrim(raw, '@')) as handle from joined"
+                "select value, raw, lower(ltrim(raw, '@')) as handle, author_key from joined"
                 if (table, column) in HANDLE_COLUMNS
-                else "select value, raw, raw as handle from joined"
+                else "select value, raw, raw as handle, author_key from joined"
             ).fetchall()
-            for value, raw_value, hashed_input in hashed:
+            for value, raw_value, hashed_input, author_key in hashed:
                 checked += 1
                 expected = (
                     None
@@ -131,7 +140,7 @@ def identities(fuzzed_run: FuzzedRun) -> dict[str, object]:
                 )
                 if value != expected:
                     wrong.append((table, column, raw_value, value))
-                elif value in tracked:
+                elif value in tracked or author_key in tracked:
                     brands.add(hashed_input)  # an organisation: intermediate restores it
                 elif raw_value is not None:
                     people.add(raw_value)
