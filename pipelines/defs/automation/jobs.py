@@ -8,7 +8,8 @@ FULL_JOB_NAME = "smm_full"
 
 smm_full = dg.define_asset_job(
     FULL_JOB_NAME,
-    selection=dg.AssetSelection.all(),
+    # Extraction is its own job on its own schedule (defs/extract): the pipeline reads whatever landed.
+    selection=dg.AssetSelection.all() - dg.AssetSelection.key_prefixes(["extract"]),
     description="Ingest every landing dataset, build the dbt models, publish the warehouse.",
 )
 
