@@ -90,7 +90,6 @@ def test_a_touched_file_with_the_same_content_is_not_a_change() -> None:
     [
         ({"dbt": "d2"}, "the dbt project changed"),
         ({"parse": "p2"}, "the parser code changed (every landing file is parsed again)"),
-        ({"brands": "b2"}, "brands.yml changed"),
         ({"pii": "k2"}, "the pseudonymisation key changed"),
     ],
 )
@@ -98,6 +97,40 @@ def test_what_invalidates_every_model_builds_in_full_with_its_reason(change: dic
     plan = plan_run(BEFORE, _inputs({POSTS_1: "a", POSTS_2: "b"}, **change))
     assert plan.dbt == DbtPlan("full", reason)
     assert not plan.nothing_to_do
+
+
+def test_a_brands_change_rebuilds_what_reads_brands_and_no_incremental_window() -> None:
+    """The incremental staging tables read their lake source only; the models that read brands.yml
+    (intermediate, marts) are rebuilt by every build."""
+    plan = plan_run(BEFORE, _inputs({POSTS_1: "a", POSTS_2: "b"}, brands="b2"))
+    assert not plan.nothing_to_do
+    assert plan.dbt == DbtPlan("incremental", "no landing file changed (brands.yml did)")
+    with_a_new_day = plan_run(BEFORE, _inputs({POSTS_1: "a", POSTS_2: "b", EXPORT: "c"}, brands="b2"))
+    assert with_a_new_day.dbt.window == (date(2026, 3, 3), date(2026, 3, 4))
+
+
+def test_the_incremental_models_do_not_read_brands() -> None:
+    """What lets a brands.yml change skip the full build: no incremental model depends on the config."""
+    from pipelines.defs.transform.assets import MANIFEST
+
+    nodes = json.loads(MANIFEST.read_text())["nodes"]
+
+    def upstream(unique_id: str, seen: set[str]) -> set[str]:
+        for parent in nodes.get(unique_id, {}).get("depends_on", {}).get("nodes", []):
+            if parent not in seen:
+                seen.add(parent)
+                upstream(parent, seen)
+        return seen
+
+    incremental = [
+        uid
+        for uid, node in nodes.items()
+        if node["resource_type"] == "model" and node["config"].get("materialized") == "incremental"
+    ]
+    assert len(incremental) >= 8
+    for uid in incremental:
+        config = sorted(p for p in upstream(uid, set()) if "config" in p)
+        assert config == [], f"{uid} reads {config}: a brands.yml change would have to rebuild it in full"
 
 
 def test_a_parser_change_parses_every_file_again() -> None:
