@@ -8,8 +8,7 @@ FULL_JOB_NAME = "smm_full"
 
 smm_full = dg.define_asset_job(
     FULL_JOB_NAME,
-    # Extraction is its own job on its own schedule (defs/extract): the pipeline reads whatever landed.
-    selection=dg.AssetSelection.all() - dg.AssetSelection.key_prefixes(["extract"]),
+    selection=dg.AssetSelection.all(),
     description="Ingest every landing dataset, build the dbt models, publish the warehouse.",
 )
 

@@ -1,7 +1,7 @@
-"""The extract domain's definitions, merged into the code location (pipelines/definitions.py).
+"""The extract domain's definitions, ready to merge into the code location (pipelines/definitions.py).
 
-The pipeline's job `smm_full` leaves these assets out: extraction runs on its own schedule, and the
-landing sensor starts the pipeline when the captures land."""
+Not merged yet: the full job selects every asset (`AssetSelection.all()`), and these unpartitioned
+extract assets must stay out of it (the schedule above runs them)."""
 
 from __future__ import annotations
 

@@ -14,10 +14,8 @@ import warnings
 
 import dagster as dg
 
-from pipelines.defs.extract.assets import extract_key
 from pipelines.defs.quality.checks import raw_check_specs, raw_results, validate_ingest
 from pipelines.defs.resources import WarehouseRun
-from pipelines.extract.registry import CONNECTORS
 from pipelines.ingest.brands import config_tables, load_brands
 from pipelines.ingest.lake import replace_dataset_dir, write_parquet_atomic
 from pipelines.ingest.landing import scan_landing
@@ -51,10 +49,6 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
 
     @dg.asset(
         key=key,
-        # Lineage from the platform's extract asset: API captures only (exports arrive by hand).
-        deps=[extract_key(dataset.platform)]
-        if dataset.platform in CONNECTORS and dataset.file_kind == "jsonl"
-        else [],
         group_name=f"ingest_{dataset.platform}",
         description=f"{dataset.description} Parsed from landing/{dataset.platform}/{dataset.entity}/.",
         kinds={"polars", "parquet"},
