@@ -13,24 +13,12 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.runner import run_full_job
-from pipelines.runtime.paths import DBT_PROJECT_DIR, resolve_paths
-from pipelines.sandbox.generator import generate
+from pipelines.runtime.paths import DBT_PROJECT_DIR
 from pipelines.schemas import DATASETS
 from pipelines.warehouse.dbt import DBT_EXECUTABLE, dbt_env
 from pipelines.warehouse.publish import MART_TABLES
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def pipeline_run(tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("pipeline")
-    landing = root / "landing"
-    report = generate(landing, days=10, seed=11, scale=1)
-    paths = resolve_paths(str(landing), str(root / "data"))
-    outcome = run_full_job(paths)
-    return report, paths, outcome
 
 
 def test_run_succeeds(pipeline_run) -> None:
