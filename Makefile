@@ -25,11 +25,11 @@ demo: $(STAMP)
 	SMM_LANDING_DIR=$(DEMO_LANDING) $(BIN)/smm run
 	SMM_LANDING_DIR=$(DEMO_LANDING) $(BIN)/smm status
 
-## Run the whole test suite (lint included).
+## Run the whole test suite (lint included), on two workers; the slowest tests are listed at the end.
 test: $(STAMP) browser
 	$(BIN)/ruff check pipelines expectations tests
 	cd dbt_project && ../$(BIN)/sqlfluff lint models macros tests
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=15
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipelines expectations tests

@@ -1,8 +1,8 @@
 """Incremental runs: a run after one new day parses only that day's files and publishes exactly the
 marts a full rebuild of the same landing dir publishes; a date-range backfill re-parses that range.
 
-One generated landing dir of 31 days. The "growing" data dir first sees 30 days (its last day held
-back), then the 31st day lands and it runs again; a separate data dir builds all 31 days from scratch.
+One generated landing dir of 14 days. The "growing" data dir first sees 13 days (its last day held
+back), then the 14th day lands and it runs again; a separate data dir builds all 14 days from scratch.
 The second run's dbt build is incremental (its incremental models replace the new fetch date only),
 and those models' tables, not only the marts, must equal the full rebuild's.
 """
@@ -27,7 +27,7 @@ from pipelines.warehouse.build_state import incremental_relations
 from tests.reliability.helpers import mart_snapshot, snapshot_diff
 
 pytestmark = pytest.mark.slow
-DAYS = 31
+DAYS = 14
 
 
 @dataclass
@@ -47,7 +47,7 @@ class Runs:
 
 
 def _backfill_day(last_day: date) -> date:
-    return last_day - timedelta(days=15)
+    return last_day - timedelta(days=7)
 
 
 def _landing_files(landing: Path) -> list[Path]:
@@ -107,8 +107,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     growing = resolve_paths(str(growing_landing), str(root / "data_growing"))
     rebuilt = resolve_paths(str(full_landing), str(root / "data_rebuilt"))
     instance = dg.DagsterInstance.ephemeral()
-    outcomes = {"first_30_days": run_full_job(growing, instance=instance)}
-    states = {"first_30_days": _build_state(growing.published_db)}
+    outcomes = {"all_but_the_last_day": run_full_job(growing, instance=instance)}
+    states = {"all_but_the_last_day": _build_state(growing.published_db)}
     before = mart_snapshot(growing.published_db)
     for rel in new_files:
         shutil.move(held_back / rel, growing_landing / rel)
@@ -146,7 +146,7 @@ def test_every_run_succeeds(runs: Runs) -> None:
 
 
 def test_one_new_day_parses_only_the_new_files(runs: Runs) -> None:
-    assert runs.parse_counts["first_30_days"] == {
+    assert runs.parse_counts["all_but_the_last_day"] == {
         "files_parsed": runs.landing_files - len(runs.new_files),
         "files_cached": 0,
     }
@@ -166,7 +166,7 @@ def test_incremental_marts_equal_a_full_rebuild_table_by_table(runs: Runs) -> No
 
 def test_the_new_day_is_an_incremental_dbt_build_of_its_fetch_date(runs: Runs) -> None:
     # The window is the new files' fetch date and the day after (pages received after midnight).
-    assert runs.build_states["first_30_days"] == ("full", None, None)
+    assert runs.build_states["all_but_the_last_day"] == ("full", None, None)
     assert runs.build_states["one_new_day"] == (
         "incremental",
         runs.last_day,

@@ -1,4 +1,4 @@
-"""Reliability fixtures: one small generated landing, and one series of five real `smm run` processes
+"""Reliability fixtures: one small generated landing, and one series of four real `smm run` processes
 that several guarantees share (readers during runs, rerun idempotency, duplicate landing, bounded
 disk, a second run refused), so the whole suite stays within a few minutes."""
 
@@ -37,16 +37,17 @@ from tests.reliability.helpers import (
 from tests.reliability.mutations import KINDS, mutate_unit
 from tests.reliability.seeds import valid_units
 
-RUNS = 5
+RUNS = 4
 FIGURES_FILE = "reliability_figures.json"
 
 
-_figures_paths: list[Path] = []
-
-
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """The measured figures, whatever the capture mode (-s or not)."""
-    for path in _figures_paths:
+    """The measured figures, whatever the capture mode (-s or not) and whichever worker measured them
+    (pytest-xdist gives each worker a folder inside the controller's base temp dir)."""
+    factory = getattr(terminalreporter.config, "_tmp_path_factory", None)
+    if factory is None:
+        return
+    for path in sorted(factory.getbasetemp().rglob(FIGURES_FILE)):
         if path.exists():
             terminalreporter.section("reliability figures")
             terminalreporter.write_line(f"(also in {path})")
@@ -55,9 +56,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 @pytest.fixture(scope="session")
 def figures(tmp_path_factory: pytest.TempPathFactory) -> Figures:
-    path = tmp_path_factory.getbasetemp() / FIGURES_FILE
-    _figures_paths.append(path)
-    return Figures(path)
+    return Figures(tmp_path_factory.getbasetemp() / FIGURES_FILE)
 
 
 @pytest.fixture(scope="session")
@@ -187,8 +186,9 @@ def leftovers(data: Path) -> list[str]:
 
 @pytest.fixture(scope="session")
 def repeated_runs(small_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> RepeatedRuns:
-    """Five full runs as separate processes on one data dir, with a SIGKILLed run before each of
-    runs 3, 4 and 5 (in ingest, in dbt, in publish), while a reader process queries throughout.
+    """Four full runs as separate processes on one data dir, with a SIGKILLed run before run 3 (in
+    ingest) and two before run 4 (one in dbt, then one in publish: the second starts from what the
+    first left), while a reader process queries throughout.
 
     Runs 1-2 read the landing as generated; before the first kill one capture file is landed a
     second time under another name. During run 2 a second `smm run` on the same data dir is tried.
@@ -203,7 +203,7 @@ def repeated_runs(small_landing: Path, tmp_path_factory: pytest.TempPathFactory)
     out = RepeatedRuns(landing=landing, data=data)
     published = data / "warehouse" / "smm.duckdb"
     reader, reader_out, stop, reader_log = _start_reader(published, root)
-    kill_before = {3: "ingest", 4: "dbt", 5: "publish"}
+    kills_before = {3: ("ingest",), 4: ("dbt", "publish")}
     try:
         for number in range(1, RUNS + 1):
             if number == 3:
@@ -214,13 +214,13 @@ def repeated_runs(small_landing: Path, tmp_path_factory: pytest.TempPathFactory)
                     original.relative_to(landing).as_posix(),
                     copy.relative_to(landing).as_posix(),
                 )
-            if number in kill_before:
+            for phase in kills_before.get(number, ()):
                 before = published_state(data)
                 generations_before = {p.name for p in (data / "warehouse").glob(".parquet-*")}
-                killed = kill_at(env, kill_before[number], root / "paused")
+                killed = kill_at(env, phase, root / "paused")
                 out.kills.append(
                     Kill(
-                        phase=kill_before[number],
+                        phase=phase,
                         returncode=killed.returncode,
                         seconds_to_reach_phase=round(killed.seconds, 1),
                         lake_temp_dirs=sorted(p.name for p in (data / "lake").glob("*/.*")),

@@ -1,5 +1,5 @@
 """Readers are never blocked, reruns change nothing, the published file stays bounded, and a second
-run on the same data dir is refused — all measured on the five-run series of conftest (five real
+run on the same data dir is refused — all measured on the four-run series of conftest (four real
 `smm run` processes, three more killed in between)."""
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def test_landing_the_same_capture_twice_changes_nothing(repeated_runs: RepeatedR
         assert snapshot_diff(reference, later) == {}
 
 
-def test_published_file_stays_bounded_over_five_runs(repeated_runs: RepeatedRuns, figures) -> None:
+def test_published_file_stays_bounded_over_repeated_runs(repeated_runs: RepeatedRuns, figures) -> None:
     sizes = repeated_runs.sizes
     ratio = sizes[-1] / sizes[0]
     figures.record(

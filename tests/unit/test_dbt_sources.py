@@ -107,3 +107,25 @@ def test_source_reads_the_dataset_folder_and_names_its_ingest_asset(dataset: Dat
     assert folder in config.get("external_location", ""), f"{where}: external_location must read {folder}"
     asset_key = config.get("meta", {}).get("dagster", {}).get("asset_key")
     assert asset_key == ["lake", dataset.platform, dataset.entity], f"{where}: meta.dagster.asset_key"
+
+
+@pytest.mark.parametrize("dataset", DATASETS, ids=lambda d: d.name)
+def test_no_source_test_repeats_a_raw_suite_not_null_rule(dataset: Dataset) -> None:
+    """The raw GX suite owns "key and fetched_at are never NULL" and runs during ingest, before dbt
+    reads the lake; the same test on the dbt source would re-read every lake file for nothing."""
+    from expectations.raw import RAW_SUITES
+
+    path, table = _source_table(dataset)
+    checked = {
+        r.kwargs["column"]
+        for r in RAW_SUITES[dataset.name].rules
+        if r.expectation == "ExpectColumnValuesToNotBeNull"
+    }
+    repeated = [
+        c["name"]
+        for c in table.get("columns", [])
+        if "not_null" in (c.get("data_tests") or []) and c["name"] in checked
+    ]
+    assert not repeated, (
+        f"{path.name}, table {dataset.name}: remove not_null (the raw suite checks it): {repeated}"
+    )
