@@ -235,6 +235,51 @@ def status() -> None:
 
 
 @main.command()
+@click.option("--brand", default=None, help="Brand id from brands.yml (default: the own brand).")
+@click.option("--period", "kind", type=click.Choice(["week", "month"]), default="week", show_default=True)
+@click.option(
+    "--end",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="The period's last day, YYYY-MM-DD (default: the last complete week or month with data).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write (default: $SMM_DATA_DIR/reports/<brand>/<period end>/).",
+)
+def report(brand: str | None, kind: str, end: datetime | None, out: Path | None) -> None:
+    """Write a brand's report from the published warehouse: report.html, report.pdf and CSVs.
+
+    The brand against the previous period and its competitor set: community, engagement, share of
+    voice, responsiveness, goals, social traffic. Exit 0 when written, 1 when only the PDF failed
+    (HTML and CSVs are there), 2 when nothing could be written.
+    """
+    from pipelines.reports.report_build import write_report
+    from pipelines.reports.report_data import ReportError
+    from pipelines.reports.report_pdf import PdfError
+
+    paths = resolve_paths()
+    try:
+        files = write_report(
+            paths.published_db,
+            paths.data / "reports",
+            brand=brand,
+            kind=kind,
+            end=end and end.date(),
+            out=out,
+        )
+    except ReportError as exc:
+        _fail(str(exc))
+    except PdfError as exc:
+        _fail(str(exc), code=1)
+    click.echo(f"{files.scope.brand_id}, {files.scope.period.label()}: {len(files.csvs)} CSV files")
+    click.echo(f"report: {files.html}")
+    click.echo(f"pdf:    {files.pdf}")
+
+
+@main.command()
 @click.option("--scale", type=click.IntRange(1, 1000), default=1, show_default=True)
 @click.option("--days", type=click.IntRange(1, 3650), default=90, show_default=True)
 @click.option("--seed", type=int, default=7, show_default=True)

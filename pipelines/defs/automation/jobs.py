@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipelines.defs.reports.assets import REPORTS_GROUP
+
 FULL_JOB_NAME = "smm_full"
 
 smm_full = dg.define_asset_job(
     FULL_JOB_NAME,
-    selection=dg.AssetSelection.all(),
+    # Reports render a PDF per brand: their own weekly job (defs/reports), not every run's work.
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(REPORTS_GROUP),
     description="Ingest every landing dataset, build the dbt models, publish the warehouse.",
 )
 
