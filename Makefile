@@ -19,11 +19,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Generate the sample landing data (if absent), run the whole pipeline, print a summary.
+## Generate the sample landing data (if absent), run the whole pipeline, print a summary, write the
+## own brand's report of the last complete week (needs chromium for the PDF: `make browser`).
 demo: $(STAMP)
 	@test -f $(DEMO_LANDING)/brands.yml || $(BIN)/smm generate --out $(DEMO_LANDING) --days 90 --seed 7 --scale 1
 	SMM_LANDING_DIR=$(DEMO_LANDING) $(BIN)/smm run
 	SMM_LANDING_DIR=$(DEMO_LANDING) $(BIN)/smm status
+	SMM_LANDING_DIR=$(DEMO_LANDING) $(BIN)/smm report
 
 ## Run the whole test suite (lint included), on two workers; the slowest tests are listed at the end.
 test: $(STAMP) browser
