@@ -11,6 +11,7 @@ and the exception is documented here and in DECISIONLOG.md:
   them slightly negative, a viral day lifts them above 1. Outside [-1, 1] is a warning.
 - follower_growth_rate below -1 is impossible (an error); above 1 is allowed (growth from a tiny base).
 - pct_of_target has no upper bound (a goal can be beaten).
+- fct_alerts has no row-count floor: fewer alerts than the last publication is a quiet period.
 
 Every mart also restates its grain (no duplicates) and must not shrink against the current
 publication by more than SMM_MAX_ROW_DROP (default 0.5): the suite parameter `min_rows` is filled
@@ -70,7 +71,9 @@ def _sums_to_one(column: str) -> Rule:
     )
 
 
-def _mart(table: str, grain: tuple[str, ...], rules: list[Rule], sql: str | None = None) -> Suite:
+def _mart(
+    table: str, grain: tuple[str, ...], rules: list[Rule], sql: str | None = None, *, row_floor: bool = True
+) -> Suite:
     return Suite(
         name=f"marts.{table}",
         stage="marts",
@@ -78,7 +81,7 @@ def _mart(table: str, grain: tuple[str, ...], rules: list[Rule], sql: str | None
         rules=(
             *(not_null(c, "grain column") for c in grain),
             unique(grain, "no duplicate grain"),
-            _row_count_floor(),
+            *((_row_count_floor(),) if row_floor else ()),
             *rules,
         ),
         sample_key=grain,
@@ -228,5 +231,27 @@ MART_SUITES: tuple[Suite, ...] = (
         "fct_goal_progress",
         ("brand_id", "platform", "metric", "start_date", "end_date"),
         [_rate("pct_of_target", high=None, why="actual over a positive target; may pass 1")],
+    ),
+    _mart(
+        "fct_mentions",
+        ("mention_id", "brand_id"),
+        [
+            accepted("sentiment", ["positive", "neutral", "negative"], why="the three sentiment labels"),
+            *(between(c, NON_NEGATIVE, min_value=0, why="a count") for c in ("reach", "engagements")),
+        ],
+    ),
+    # No row floor: a quiet period legitimately has fewer alerts (or none) than the last publication.
+    _mart(
+        "fct_alerts",
+        ("alert_id",),
+        [
+            accepted(
+                "kind",
+                ["negative_wave", "mention_spike", "follower_drop", "response_slump"],
+                why="the four rules of domain.md",
+            ),
+            accepted("severity", ["warning", "critical"], why="the two severities"),
+        ],
+        row_floor=False,
     ),
 )

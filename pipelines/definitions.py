@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipelines.defs.alerts import assets as alerts
 from pipelines.defs.automation import jobs, sensors
 from pipelines.defs.ingest import assets as ingest
 from pipelines.defs.publish import assets as publish
@@ -16,6 +17,7 @@ from pipelines.defs.transform import assets as transform
 defs = dg.Definitions.merge(
     ingest.defs,
     transform.defs,
+    alerts.defs,
     publish.defs,
     quality.defs,
     jobs.defs,

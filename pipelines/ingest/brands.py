@@ -1,7 +1,7 @@
 """brands.yml: what to track. Loaded strictly; a malformed file names the line and field.
 
 The config tables written from it (one Parquet dataset each under lake/config/) are what dbt
-joins against: brands, their accounts per platform, aliases, competitor sets and goals.
+joins against: brands, their accounts per platform, aliases, competitor sets, goals and alert settings.
 """
 
 from __future__ import annotations
@@ -57,10 +57,30 @@ class Goal:
 
 
 @dataclass(frozen=True)
+class MentionRule:
+    """A baseline rule on daily mention counts (domain.md "Monitoring and alerts")."""
+
+    min_count: int = 5
+    mad_factor: float = 3.0
+    baseline_days: int = 28
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """brands.yml `alerts`; every field has the landing contract's default."""
+
+    webhook_env: str = "SMM_ALERT_WEBHOOK_URL"
+    negative_mentions: MentionRule = MentionRule()
+    # The mention-spike rule; when brands.yml does not set `mentions`, it is negative_mentions' values.
+    mentions: MentionRule = MentionRule()
+
+
+@dataclass(frozen=True)
 class BrandsConfig:
     brands: tuple[Brand, ...]
     competitor_sets: dict[str, tuple[str, ...]]
     goals: tuple[Goal, ...] = field(default_factory=tuple)
+    alerts: AlertSettings = AlertSettings()
 
 
 class _Reader:
@@ -135,7 +155,8 @@ def load_brands(path: Path) -> BrandsConfig:
         raise reader.fail(top["brands"], "brands: at least one brand is needed")
     sets = _competitor_sets(reader, top.get("competitor_sets"), set(ids))
     goals = _goals(reader, top.get("goals"), set(ids))
-    return BrandsConfig(brands=brands, competitor_sets=sets, goals=goals)
+    alerts = _alerts(reader, top.get("alerts"))
+    return BrandsConfig(brands=brands, competitor_sets=sets, goals=goals, alerts=alerts)
 
 
 def _brand(reader: _Reader, node: yaml.Node, where: str) -> Brand:
@@ -260,6 +281,103 @@ def _goals(reader: _Reader, node: yaml.Node | None, brand_ids: set[str]) -> tupl
     return tuple(goals)
 
 
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Fewer than 7 dates of history never alert (domain.md), so a shorter window could never fire.
+_MIN_BASELINE_DAYS = 7
+
+
+def _alerts(reader: _Reader, node: yaml.Node | None) -> AlertSettings:
+    if node is None:
+        return AlertSettings()
+    fields = reader.mapping(node, "alerts")
+    for key, value in fields.items():
+        if key not in ("webhook_env", "negative_mentions", "mentions"):
+            raise reader.fail(
+                value, f"alerts: unknown field {key!r} (expected webhook_env, negative_mentions, mentions)"
+            )
+    webhook_env = AlertSettings.webhook_env
+    if "webhook_env" in fields:
+        webhook_env = reader.text(fields["webhook_env"], "alerts.webhook_env")
+        if not _ENV_NAME.match(webhook_env):
+            raise reader.fail(
+                fields["webhook_env"],
+                f"alerts.webhook_env: {webhook_env!r} is not an environment variable name "
+                "(name the variable that holds the URL, not the URL)",
+            )
+    negative = _mention_rule(
+        reader, fields.get("negative_mentions"), "alerts.negative_mentions", MentionRule()
+    )
+    mentions = _mention_rule(reader, fields.get("mentions"), "alerts.mentions", negative)
+    return AlertSettings(webhook_env=webhook_env, negative_mentions=negative, mentions=mentions)
+
+
+def _mention_rule(reader: _Reader, node: yaml.Node | None, where: str, default: MentionRule) -> MentionRule:
+    if node is None:
+        return default
+    fields = reader.mapping(node, where)
+    values: dict[str, float] = {}
+    for key, value_node in fields.items():
+        value = reader.scalar(value_node, f"{where}.{key}")
+        if key not in ("min_count", "mad_factor", "baseline_days"):
+            raise reader.fail(
+                value_node, f"{where}: unknown field {key!r} (expected min_count, mad_factor, baseline_days)"
+            )
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        if key == "mad_factor" and not (is_number and value >= 0):
+            raise reader.fail(value_node, f"{where}.mad_factor: expected a number >= 0, got {value!r}")
+        if key == "min_count" and not (is_number and value == int(value) and value >= 1):
+            raise reader.fail(value_node, f"{where}.min_count: expected a whole number >= 1, got {value!r}")
+        if key == "baseline_days" and not (is_number and value == int(value) and value >= _MIN_BASELINE_DAYS):
+            raise reader.fail(
+                value_node,
+                f"{where}.baseline_days: expected a whole number >= {_MIN_BASELINE_DAYS} "
+                f"(fewer than {_MIN_BASELINE_DAYS} days of history never alert), got {value!r}",
+            )
+        values[key] = value
+    return MentionRule(
+        min_count=int(values.get("min_count", default.min_count)),
+        mad_factor=float(values.get("mad_factor", default.mad_factor)),
+        baseline_days=int(values.get("baseline_days", default.baseline_days)),
+    )
+
+
+def alert_settings_table(config: BrandsConfig) -> pl.DataFrame:
+    """The `alerts` settings as dbt's fct_alerts reads them: one row per brand × alert kind.
+
+    The file's settings apply to every brand; follower drops use the negative-mention window with the
+    domain's fixed factor 3, response slumps the domain's fixed 10 inbound items and 50 %.
+    """
+    alerts = config.alerts
+    rules = {
+        "negative_wave": (
+            alerts.negative_mentions.min_count,
+            alerts.negative_mentions.mad_factor,
+            alerts.negative_mentions.baseline_days,
+        ),
+        "mention_spike": (
+            alerts.mentions.min_count,
+            alerts.mentions.mad_factor,
+            alerts.mentions.baseline_days,
+        ),
+        "follower_drop": (None, 3.0, alerts.negative_mentions.baseline_days),
+        "response_slump": (10, None, None),
+    }
+    return pl.DataFrame(
+        [
+            {"brand_id": b.id, "kind": kind, "min_count": n, "mad_factor": f, "baseline_days": d}
+            for b in config.brands
+            for kind, (n, f, d) in rules.items()
+        ],
+        schema={
+            "brand_id": pl.String,
+            "kind": pl.String,
+            "min_count": pl.Int64,
+            "mad_factor": pl.Float64,
+            "baseline_days": pl.Int64,
+        },
+    )
+
+
 def config_tables(config: BrandsConfig) -> dict[str, pl.DataFrame]:
     """The brands file as the five config tables dbt reads (lake/config/<name>/)."""
     brands = pl.DataFrame(
@@ -336,4 +454,5 @@ def config_tables(config: BrandsConfig) -> dict[str, pl.DataFrame]:
         "brand_aliases": aliases,
         "competitor_sets": sets,
         "goals": goals,
+        "alert_settings": alert_settings_table(config),
     }

@@ -53,6 +53,31 @@ def format_table(con: duckdb.DuckDBPyConnection, sql: str) -> str:
     return _table(con, sql)
 
 
+_RECENT_ALERTS = """
+select detected_for_date as date, brand_id, platform, kind, round(observed, 3) as observed,
+       round(threshold, 3) as threshold,
+       severity, delivery_status
+from marts.fct_alerts
+order by detected_for_date desc, severity, brand_id, platform, kind
+limit {n}
+"""
+
+
+def recent_alerts(con: duckdb.DuckDBPyConnection, n: int = 10) -> list[str]:
+    """The latest alerts with their delivery status; nothing for a publication older than fct_alerts."""
+    present = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'marts' and table_name = 'fct_alerts'"
+    ).fetchall()[0][0]
+    if not present:
+        return []
+    # fetchall, not fetchone: a half-read result would block the next query on this connection
+    total = con.execute("select count(*) from marts.fct_alerts").fetchall()[0][0]
+    if not total:
+        return ["== alerts (marts.fct_alerts)", "no alerts"]
+    header = f"== latest alerts (marts.fct_alerts, {min(n, total)} of {total})"
+    return [header, _table(con, _RECENT_ALERTS.format(n=int(n)))]
+
+
 def warehouse_summary(db: Path) -> str:
     """Row counts, last run, quarantine, and headline figures of the published warehouse."""
     con = duckdb.connect(str(db), read_only=True)
@@ -85,6 +110,7 @@ def warehouse_summary(db: Path) -> str:
         parts += ["== own brand engagement rate by followers, per platform", _table(con, _ER_BY_PLATFORM)]
         parts += ["== share of voice (all platforms, whole period)", _table(con, _SOV)]
         parts += ["== responsiveness", _table(con, _RESPONSE)]
+        parts += recent_alerts(con)
         return "\n".join(parts)
     finally:
         con.close()

@@ -112,6 +112,26 @@ OPS_TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "mtime_ns": "Modification time (nanoseconds since the epoch) when it was read.",
         },
     ),
+    "ops.alert_deliveries": (
+        "The alert delivery ledger as of this publication: one row per alert the delivery step has seen, "
+        "in any run. The ledger itself is `$SMM_DATA_DIR/alerts/deliveries.duckdb`, kept across full "
+        "refreshes and backfills; an alert with a final status here is never sent again.",
+        {
+            "alert_id": "marts.fct_alerts.alert_id (md5 of brand, platform, kind and date): the dedupe key.",
+            "brand_id": "The alert's brand.",
+            "platform": "The alert's platform, or `all`.",
+            "kind": "negative_wave, mention_spike, follower_drop or response_slump.",
+            "detected_for_date": "The local date the alert is about.",
+            "status": "`delivered`, `failed` (tried again by the next run) or `not_configured` (no webhook URL "
+            "when first seen; never sent later).",
+            "attempts": "POSTs made for it over all runs.",
+            "first_seen_at": "When a delivery step first saw the alert (UTC).",
+            "last_attempt_at": "When it was last POSTed (UTC); NULL if never.",
+            "delivered_at": "When the webhook accepted it (UTC); NULL unless delivered.",
+            "last_error": "Why the last delivery failed, in words (e.g. `HTTP 500`, `timed out`); never the URL.",
+            "run_id": "The run that last changed this row.",
+        },
+    ),
 }
 
 _OPS_DDL = re.compile(

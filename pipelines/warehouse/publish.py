@@ -42,6 +42,8 @@ MART_TABLES = (
     "fct_share_of_voice_daily",
     "fct_response_daily",
     "fct_goal_progress",
+    "fct_mentions",
+    "fct_alerts",
 )
 
 _OPS_DDL = """

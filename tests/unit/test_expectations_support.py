@@ -73,7 +73,12 @@ def test_every_published_mart_has_a_suite_with_grain_row_count_and_business_rule
     assert {s.asset_key[-1] for s in MART_SUITES} == set(MART_TABLES)
     for suite in MART_SUITES:
         floor = [r for r in suite.rules if r.family == ROW_COUNT]
-        assert floor and floor[0].kwargs["min_value"] == {"$PARAMETER": MIN_ROWS}
+        if (
+            suite.name == "marts.fct_alerts"
+        ):  # a quiet period has fewer alerts: no floor (expectations/marts.py)
+            assert not floor
+        else:
+            assert floor and floor[0].kwargs["min_value"] == {"$PARAMETER": MIN_ROWS}
         assert suite.sql and suite.check_name == "gx_marts"
     sov = next(s for s in MART_SUITES if s.name == "marts.fct_share_of_voice_daily")
     assert {r.column for r in sov.rules if r.family == SUMS_TO_ONE} == {

@@ -29,7 +29,7 @@ from pipelines.schemas import DATASETS, Dataset
 warnings.filterwarnings("ignore", message=r".*`backfill_policy`.*", category=dg.BetaWarning)
 
 OWNERS = ["team:data-engineering"]
-CONFIG_TABLES = ("brands", "brand_accounts", "brand_aliases", "competitor_sets", "goals")
+CONFIG_TABLES = ("brands", "brand_accounts", "brand_aliases", "competitor_sets", "goals", "alert_settings")
 # The grain of each config table, for its description in the UI.
 _CONFIG_GRAIN = {
     "brands": "brand",
@@ -37,6 +37,7 @@ _CONFIG_GRAIN = {
     "brand_aliases": "brand alias",
     "competitor_sets": "competitor set",
     "goals": "goal",
+    "alert_settings": "brand × alert kind",
 }
 
 

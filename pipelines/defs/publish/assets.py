@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
+from pipelines.defs.alerts.assets import ALERTS_DELIVERED
 from pipelines.defs.resources import WarehouseRun
 from pipelines.defs.transform.assets import dbt_models
 from pipelines.warehouse.freshness import DAILY_FRESHNESS
@@ -12,7 +13,8 @@ from pipelines.warehouse.publish import RunFacts, publish
 
 @dg.asset(
     key=["warehouse", "published"],
-    deps=list(dbt_models.keys),
+    # After alert delivery, so the publication carries what was sent (DECISIONLOG 2026-12-05).
+    deps=[*dbt_models.keys, ALERTS_DELIVERED],
     group_name="publish",
     description=(
         "The published DuckDB file ($SMM_DATA_DIR/warehouse/smm.duckdb, schemas marts and ops) and one "

@@ -14,6 +14,7 @@ class GeneratorReport:
     datasets: "platform/entity" → records written (JSONL lines incl. defective ones, CSV rows, export messages).
     defects: defect kind → lines injected (plus `deleted_post`: posts that vanish from listings).
     deleted_posts: (platform, post_id) of every post deleted on purpose.
+    negative_waves: own brand id → the local date (YYYY-MM-DD) its listening export ends on a negative wave.
     """
 
     out: str
@@ -30,6 +31,7 @@ class GeneratorReport:
     defects: dict[str, int] = field(default_factory=dict)
     variants: dict[str, int] = field(default_factory=dict)
     deleted_posts: list[tuple[str, str]] = field(default_factory=list)
+    negative_waves: dict[str, str] = field(default_factory=dict)
 
     def count(self, dataset: str, records: int = 1) -> None:
         self.datasets[dataset] = self.datasets.get(dataset, 0) + records
@@ -51,4 +53,5 @@ class GeneratorReport:
             "defects": dict(sorted(self.defects.items())),
             "variants": dict(sorted(self.variants.items())),
             "deleted_posts": [[platform, post_id] for platform, post_id in self.deleted_posts],
+            "negative_waves": dict(sorted(self.negative_waves.items())),
         }

@@ -118,11 +118,15 @@ def generate(
                 )
                 yt_prev = t
             prev_t = t
-        listening.day(d, {s.cset.id: s.wave_days for s in streams})
+        # The last day's listening export also carries a negative wave about each own brand, so the
+        # demo and the test landing end on a negative-wave alert (domain.md "Monitoring and alerts").
+        alert_wave = {d} if d == last else set()
+        listening.day(d, {s.cset.id: s.wave_days | alert_wave for s in streams})
         if progress is not None:
             progress(f"{d.isoformat()} ({offset + 1}/{days} days)")
     sink.close()
     listening.close()
+    report.negative_waves = {s.own.id: last.isoformat() for s in sets}
     for s in sets:
         acc = world.by_brand[s.own.id]["telegram"]
         for post in sorted(acc.posts, key=lambda p: p.published):
