@@ -257,8 +257,8 @@ def report(brand: str | None, kind: str, end: datetime | None, out: Path | None)
     (HTML and CSVs are there), 2 when nothing could be written.
     """
     from pipelines.reports.report_build import write_report
-    from pipelines.reports.report_data import ReportError
     from pipelines.reports.report_pdf import PdfError
+    from pipelines.reports.report_scope import ReportError
 
     paths = resolve_paths()
     try:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.reports.report_data import ReportError, ReportScope, open_published, resolve_scope
 from pipelines.reports.report_html import Chart, Page, Section, Table, render_page
 from pipelines.reports.report_pdf import PdfError, print_pdf
+from pipelines.reports.report_scope import ReportError, ReportScope, open_published, resolve_scope
 from pipelines.reports.report_sections import build_sections
 
 HTML_NAME = "report.html"

@@ -10,8 +10,8 @@ import polars as pl
 
 from pipelines.reports import report_charts as charts
 from pipelines.reports import report_data as data
-from pipelines.reports.report_data import ReportScope
 from pipelines.reports.report_html import Chart, Note, Section, Table
+from pipelines.reports.report_scope import ReportScope
 
 
 def _no_data(scope: ReportScope, what: str) -> Note:

@@ -4,7 +4,7 @@ import dagster as dg
 
 from pipelines.defs.resources import WarehousePaths
 from pipelines.reports.report_build import write_report
-from pipelines.reports.report_data import open_published, own_brand_ids
+from pipelines.reports.report_scope import open_published, own_brand_ids
 
 REPORTS_GROUP = "reports"
 
