@@ -251,6 +251,9 @@ def run_delivery(
     """
     log = log or logging.getLogger(__name__)
     url = (environ.get(webhook_env) or "").strip() or None
+    if not paths.build_db.exists():  # connecting would create an empty build file for publish to trip on
+        log.warning(f"alert delivery skipped: no build file at {paths.build_db} (dbt did not build this run)")
+        return None
     try:
         build = duckdb.connect(str(paths.build_db))
     except duckdb.Error as exc:

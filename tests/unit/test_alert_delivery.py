@@ -235,3 +235,7 @@ def test_a_build_without_fct_alerts_is_skipped_with_a_warning(tmp_path: Path, ca
     with caplog.at_level(logging.WARNING):
         assert run_delivery(paths, ENV, {}, "run-1", FAST) is None
     assert "no marts.fct_alerts" in caplog.text
+    paths.build_db.unlink()
+    with caplog.at_level(logging.WARNING):
+        assert run_delivery(paths, ENV, {}, "run-2", FAST) is None
+    assert "no build file" in caplog.text and not paths.build_db.exists()
