@@ -12,6 +12,10 @@ and the exception is documented here and in DECISIONLOG.md:
 - follower_growth_rate below -1 is impossible (an error); above 1 is allowed (growth from a tiny base).
 - pct_of_target has no upper bound (a goal can be beaten).
 - fct_alerts has no row-count floor: fewer alerts than the last publication is a quiet period.
+- GA4 key events count events, not converting sessions: a session can hold several, so conversions
+  above sessions (conversion_rate above 1) is a warning; engaged sessions are a subset of sessions (an
+  error). click_to_session_rate may pass 1 (a link shared on is visited without a click on the post).
+- fct_social_traffic_daily's `campaign` is part of its grain and NULL where GA4 says (not set).
 
 Every mart also restates its grain (no duplicates) and must not shrink against the current
 publication by more than SMM_MAX_ROW_DROP (default 0.5): the suite parameter `min_rows` is filled
@@ -72,14 +76,21 @@ def _sums_to_one(column: str) -> Rule:
 
 
 def _mart(
-    table: str, grain: tuple[str, ...], rules: list[Rule], sql: str | None = None, *, row_floor: bool = True
+    table: str,
+    grain: tuple[str, ...],
+    rules: list[Rule],
+    sql: str | None = None,
+    *,
+    row_floor: bool = True,
+    nullable: tuple[str, ...] = (),
 ) -> Suite:
+    """`nullable`: grain columns where NULL is a value (an unknown campaign), not a missing key."""
     return Suite(
         name=f"marts.{table}",
         stage="marts",
         asset_key=("warehouse", table),
         rules=(
-            *(not_null(c, "grain column") for c in grain),
+            *(not_null(c, "grain column") for c in grain if c not in nullable),
             unique(grain, "no duplicate grain"),
             *((_row_count_floor(),) if row_floor else ()),
             *rules,
@@ -253,5 +264,40 @@ MART_SUITES: tuple[Suite, ...] = (
             accepted("severity", ["warning", "critical"], why="the two severities"),
         ],
         row_floor=False,
+    ),
+    _mart(
+        "fct_social_traffic_daily",
+        ("brand_id", "platform", "campaign", "is_paid", "date"),
+        [
+            accepted("platform", OWN_PLATFORMS),
+            *(between(c, NON_NEGATIVE, min_value=0, why="a count") for c in ("sessions", "new_users")),
+            a_at_least_b("sessions", "engaged_sessions", RATE_BOUNDS, why="engaged sessions are sessions"),
+            a_at_least_b(
+                "sessions",
+                "conversions",
+                RATE_BOUNDS,
+                severity="warn",
+                why="a session may hold several key events",
+            ),
+            _rate("engaged_session_rate", why="engaged_sessions / sessions"),
+            _rate(
+                "conversion_rate", severity="warn", why="key events per session; several per session possible"
+            ),
+            _rate("social_share_of_sessions", why="a part of the site's sessions"),
+        ],
+        nullable=("campaign",),
+    ),
+    _mart(
+        "fct_post_conversions",
+        ("platform", "post_id"),
+        [
+            accepted("platform", OWN_PLATFORMS),
+            between("sessions", NON_NEGATIVE, min_value=0, why="a count"),
+            a_at_least_b("sessions", "engaged_sessions", RATE_BOUNDS, why="engaged sessions are sessions"),
+            _rate(
+                "conversion_rate", severity="warn", why="key events per session; several per session possible"
+            ),
+            _rate("click_to_session_rate", high=None, why="sessions over clicks; may pass 1 (shared links)"),
+        ],
     ),
 )

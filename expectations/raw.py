@@ -53,6 +53,16 @@ NULLABLE_KEY_PARTS: dict[str, frozenset[str]] = {
     "youtube__channel_basic_a3": frozenset(
         {"video_id", "live_or_on_demand", "subscribed_status", "country_code"}
     ),
+    # GA4's `(not set)` is NULL: any dimension but the date may be unknown.
+    "ga4__traffic": frozenset(
+        {
+            "session_source",
+            "session_medium",
+            "session_campaign_name",
+            "session_manual_ad_content",
+            "landing_page",
+        }
+    ),
 }
 
 # Integer columns that are not counters: message ids, and net daily follower changes.
@@ -60,7 +70,8 @@ SIGNED_INTEGERS = frozenset(
     {"message_id", "reply_to_message_id", "organic_follower_gain", "paid_follower_gain"}
 )
 # Insight values: all current metrics are counts, but the column holds whatever metric is requested.
-WARN_ONLY_NON_NEGATIVE = frozenset({"value"})
+# GA4 revenue nets refunds, so a day's total may legitimately be negative.
+WARN_ONLY_NON_NEGATIVE = frozenset({"value", "total_revenue"})
 
 # Enumerations: dataset name → column → (accepted values, severity).
 ENUMS: dict[str, dict[str, tuple[list[str], str]]] = {

@@ -510,6 +510,38 @@ DATASETS: tuple[Dataset, ...] = (
         "Telegram Desktop export message (no views). One row per message per export.",
         file_kind="json",
     ),
+    # ---------------- ga4 (Google Analytics Data API: site traffic, key events, revenue)
+    Dataset(
+        "ga4",
+        "traffic",
+        {
+            "property_id": S,
+            "report_date": D,
+            "session_source": S,
+            "session_medium": S,
+            "session_campaign_name": S,
+            "session_manual_ad_content": S,
+            "landing_page": S,
+            "sessions": I,
+            "engaged_sessions": I,
+            "key_events": F,
+            "total_revenue": F,
+            "new_users": I,
+            "currency_code": S,
+            "property_time_zone": S,
+        },
+        (
+            "property_id",
+            "report_date",
+            "session_source",
+            "session_medium",
+            "session_campaign_name",
+            "session_manual_ad_content",
+            "landing_page",
+        ),
+        "runReport row of a property: one date (property-local) × source × medium × campaign × ad content × "
+        "landing page. `(not set)` is NULL. One row per dimension combination per capture.",
+    ),
     # ---------------- listening (social-listening exports)
     Dataset(
         "listening",

@@ -18,9 +18,16 @@ import yaml
 
 from pipelines.schemas import PLATFORMS
 
-SOCIAL_PLATFORMS = tuple(p for p in PLATFORMS if p != "listening")
+# `listening` is a source of mentions and `ga4` a brand's site analytics (accounts.ga4): neither is a
+# social platform of the marts.
+SITE_ANALYTICS = "ga4"
+SOCIAL_PLATFORMS = tuple(p for p in PLATFORMS if p not in ("listening", SITE_ANALYTICS))
+ACCOUNT_PLATFORMS = (*SOCIAL_PLATFORMS, SITE_ANALYTICS)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-GOAL_METRICS = ("followers", "engagements", "mentions", "posts")
+GOAL_METRICS = ("followers", "engagements", "mentions", "posts", "sessions", "conversions")
+# Goals on these are measured on the brand's GA4 property: social sessions and their key events.
+SITE_GOAL_METRICS = ("sessions", "conversions")
+_GA4_PROPERTY = re.compile(r"^properties/[0-9]+$")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -48,12 +55,16 @@ class Brand:
 
 @dataclass(frozen=True)
 class Goal:
+    """An absolute `target`, or a relative `change` on the baseline (the metric over the same number of
+    days just before `start`; +0.15 = 15 % more). Exactly one of the two is set."""
+
     brand: str
     platform: str
     metric: str
-    target: float
+    target: float | None
     start: date
     end: date
+    change: float | None = None
 
 
 @dataclass(frozen=True)
@@ -154,7 +165,7 @@ def load_brands(path: Path) -> BrandsConfig:
     if not brands:
         raise reader.fail(top["brands"], "brands: at least one brand is needed")
     sets = _competitor_sets(reader, top.get("competitor_sets"), set(ids))
-    goals = _goals(reader, top.get("goals"), set(ids))
+    goals = _goals(reader, top.get("goals"), set(ids), {b.id for b in brands if SITE_ANALYTICS in b.accounts})
     alerts = _alerts(reader, top.get("alerts"))
     return BrandsConfig(brands=brands, competitor_sets=sets, goals=goals, alerts=alerts)
 
@@ -180,9 +191,15 @@ def _brand(reader: _Reader, node: yaml.Node, where: str) -> Brand:
     accounts: dict[str, str] = {}
     if "accounts" in fields:
         for platform, value in reader.mapping(fields["accounts"], f"{where}.accounts").items():
-            if platform not in SOCIAL_PLATFORMS:
+            if platform not in ACCOUNT_PLATFORMS:
                 raise reader.fail(value, f"{where}.accounts: unknown platform {platform!r}")
             accounts[platform] = reader.text(value, f"{where}.accounts.{platform}")
+            if platform == SITE_ANALYTICS and not _GA4_PROPERTY.match(accounts[platform]):
+                raise reader.fail(
+                    value,
+                    f"{where}.accounts.ga4: expected a GA4 property as properties/<number>, "
+                    f"got {accounts[platform]!r}",
+                )
     return Brand(
         id=brand_id,
         name=reader.text(reader.required(fields, "name", node, where), f"{where}.name"),
@@ -241,7 +258,10 @@ def _competitor_sets(
     return sets
 
 
-def _goals(reader: _Reader, node: yaml.Node | None, brand_ids: set[str]) -> tuple[Goal, ...]:
+def _goals(
+    reader: _Reader, node: yaml.Node | None, brand_ids: set[str], site_brands: set[str] | None = None
+) -> tuple[Goal, ...]:
+    """`site_brands`: the brands with a GA4 property, the only ones a sessions/conversions goal can use."""
     goals: list[Goal] = []
     if node is None:
         return ()
@@ -250,8 +270,9 @@ def _goals(reader: _Reader, node: yaml.Node | None, brand_ids: set[str]) -> tupl
         fields = reader.mapping(item, where)
         values = {
             name: reader.scalar(reader.required(fields, name, item, where), f"{where}.{name}")
-            for name in ("brand", "platform", "metric", "target", "start", "end")
+            for name in ("brand", "platform", "metric", "start", "end")
         }
+        target, change = _goal_amount(reader, fields, item, where)
         if values["brand"] not in brand_ids:
             raise reader.fail(fields["brand"], f"{where}.brand: unknown brand {values['brand']!r}")
         if values["platform"] not in (*SOCIAL_PLATFORMS, "all"):
@@ -260,9 +281,16 @@ def _goals(reader: _Reader, node: yaml.Node | None, brand_ids: set[str]) -> tupl
             )
         if values["metric"] not in GOAL_METRICS:
             raise reader.fail(fields["metric"], f"{where}.metric: expected one of {list(GOAL_METRICS)}")
-        target = values["target"]
-        if isinstance(target, bool) or not isinstance(target, int | float) or target <= 0:
-            raise reader.fail(fields["target"], f"{where}.target: expected a positive number")
+        if (
+            values["metric"] in SITE_GOAL_METRICS
+            and site_brands is not None
+            and values["brand"] not in site_brands
+        ):
+            raise reader.fail(
+                fields["metric"],
+                f"{where}.metric: {values['metric']} is measured on the brand's GA4 property, "
+                f"but brand {values['brand']!r} has no accounts.ga4",
+            )
         for name in ("start", "end"):
             if not isinstance(values[name], date):
                 raise reader.fail(fields[name], f"{where}.{name}: expected a date YYYY-MM-DD")
@@ -273,12 +301,34 @@ def _goals(reader: _Reader, node: yaml.Node | None, brand_ids: set[str]) -> tupl
                 values["brand"],
                 values["platform"],
                 values["metric"],
-                float(target),
+                target,
                 values["start"],
                 values["end"],
+                change,
             )
         )
     return tuple(goals)
+
+
+def _goal_amount(
+    reader: _Reader, fields: dict[str, yaml.Node], item: yaml.Node, where: str
+) -> tuple[float | None, float | None]:
+    """(target, change): a goal states exactly one, a positive target or a change above -1 (-100 %)."""
+    if ("target" in fields) == ("change" in fields):
+        raise reader.fail(
+            item, f"{where}: state either 'target' (an absolute value) or 'change' (e.g. +0.15)"
+        )
+    name = "target" if "target" in fields else "change"
+    value = reader.scalar(fields[name], f"{where}.{name}")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise reader.fail(fields[name], f"{where}.{name}: expected a number, got {value!r}")
+    if name == "target":
+        if value <= 0:
+            raise reader.fail(fields[name], f"{where}.target: expected a positive number")
+        return float(value), None
+    if value <= -1:
+        raise reader.fail(fields[name], f"{where}.change: expected a fraction above -1 (+0.15 = 15 % more)")
+    return None, float(value)
 
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -433,6 +483,7 @@ def config_tables(config: BrandsConfig) -> dict[str, pl.DataFrame]:
                 "platform": g.platform,
                 "metric": g.metric,
                 "target": g.target,
+                "change": g.change,
                 "start_date": g.start,
                 "end_date": g.end,
             }
@@ -444,6 +495,7 @@ def config_tables(config: BrandsConfig) -> dict[str, pl.DataFrame]:
             "platform": pl.String,
             "metric": pl.String,
             "target": pl.Float64,
+            "change": pl.Float64,
             "start_date": pl.Date,
             "end_date": pl.Date,
         },

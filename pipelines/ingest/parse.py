@@ -158,6 +158,7 @@ def _envelope(raw: bytes) -> Capture:
         object_id=to_str(obj.get("object_id"), "envelope.object_id"),
         endpoint=obj.get("endpoint") if isinstance(obj.get("endpoint"), str) else None,
         response=obj["response"],
+        params=obj["params"] if isinstance(obj.get("params"), dict) else {},
     )
 
 

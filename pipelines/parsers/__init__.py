@@ -11,6 +11,7 @@ from typing import Any
 
 from pipelines.parsers import (
     facebook,
+    ga4,
     instagram,
     linkedin,
     listening,
@@ -32,6 +33,7 @@ _MODULES: dict[str, ModuleType] = {
     "tiktok": tiktok,
     "vk": vk,
     "telegram": telegram,
+    "ga4": ga4,
     "listening": listening,
 }
 

@@ -47,6 +47,9 @@ class Capture:
     # the few records whose times are local (legacy Telegram exports). Empty unless the ingest
     # passes it: see `pipelines.parsers.needs_owner_timezones`.
     owner_timezones: Mapping[str, str] = dataclass_field(default_factory=lambda: MappingProxyType({}))
+    # The request's parameters as the envelope recorded them (`params`), for the few parsers that
+    # check a response against its request (GA4: rows dated outside the requested range).
+    params: Mapping[str, Any] = dataclass_field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,8 @@ MART_TABLES = (
     "fct_goal_progress",
     "fct_mentions",
     "fct_alerts",
+    "fct_social_traffic_daily",
+    "fct_post_conversions",
 )
 
 _OPS_DDL = """

@@ -41,10 +41,11 @@ def _platform_value_tests() -> Iterator[tuple[str, Any]]:
 
 def test_dbt_platforms_var_is_the_schema_registry_platform_list() -> None:
     assert _dbt_vars()["platforms"] == list(SOCIAL_PLATFORMS), (
-        "dbt_project.yml vars.platforms must list pipelines/schemas.py PLATFORMS (without `listening`), "
+        "dbt_project.yml vars.platforms must list pipelines/schemas.py PLATFORMS (without `listening`, `ga4`), "
         "in the same order"
     )
-    assert set(SOCIAL_PLATFORMS) == set(PLATFORMS) - {"listening"}
+    # listening is a source of mentions, ga4 a brand's site analytics: neither is a social platform.
+    assert set(SOCIAL_PLATFORMS) == set(PLATFORMS) - {"listening", "ga4"}
 
 
 def test_every_platform_accepted_values_test_reads_the_var() -> None:

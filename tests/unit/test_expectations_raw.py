@@ -18,7 +18,7 @@ import pytest
 from expectations import ACCEPTED_VALUES, ACCOUNTING, NON_NEGATIVE, NOT_NULL, SCHEMA, TIME_WINDOW, UNIQUE
 from expectations.raw import RAW_SUITES, accounting_parameters
 from pipelines.ingest.landing import scan_landing
-from pipelines.ingest.parse import IngestResult, ingest_files
+from pipelines.ingest.parse import IngestResult, ingest_files, owner_timezones
 from pipelines.quality.gx_batches import polars_batch
 from pipelines.quality.gx_checks import Outcome, blocking_failure, check_results, render_data_docs, validate
 from pipelines.sandbox.generator import generate
@@ -30,7 +30,8 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> dict[str, IngestResult
     landing = tmp_path_factory.mktemp("raw") / "landing"
     generate(landing, days=4, seed=5, scale=1)
     scan = scan_landing(landing)
-    return {d.name: ingest_files(d, scan.files_for(d), landing) for d in DATASETS}
+    brands = landing / "brands.yml"
+    return {d.name: ingest_files(d, scan.files_for(d), landing, owner_timezones(d, brands)) for d in DATASETS}
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.ingest.brands import SOCIAL_PLATFORMS
 from pipelines.runtime.paths import Paths
-from pipelines.schemas import PLATFORMS
 from pipelines.warehouse import mart_docs
 from pipelines.warehouse.publish import MART_TABLES, RunFacts, write_ops_tables
 
@@ -35,8 +35,7 @@ def test_every_published_mart_has_a_column_section() -> None:
 
 def test_accepted_values_written_as_dbt_jinja_are_listed_as_the_platforms() -> None:
     """The YAML says `{{ var('platforms') }}`; readers must see the platform names themselves."""
-    social = [p for p in PLATFORMS if p != "listening"]
-    listed = "one of " + ", ".join(f"`{p}`" for p in social)
+    listed = "one of " + ", ".join(f"`{p}`" for p in SOCIAL_PLATFORMS)
     section = mart_docs.generated_part().split("### `dim_accounts`", 1)[1].split("### ", 1)[0]
     row = next(line for line in section.splitlines() if line.startswith("| `platform` |"))
     assert row.endswith(f"not null; {listed} |"), row

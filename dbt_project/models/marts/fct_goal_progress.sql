@@ -7,6 +7,9 @@
 -- Flow (engagements, mentions, posts): actual = sum from start to as_of;
 --   projected = actual * total_days / elapsed_days.
 -- No data in the window (or an unknown metric): actual, pct_of_target and projected_at_end are NULL.
+-- Relative goals (`change`, e.g. +0.15): baseline = the metric over the total_days just before the start
+-- (flow: their sum, only when every one of those dates has data; level: the latest value among them);
+-- target = baseline × (1 + change), NULL while the baseline is unknown.
 
 with
 
@@ -40,6 +43,44 @@ goal_coverage as (
 
 ),
 
+goal_baselines as (
+
+    select
+        goals.goal_id,
+        any_value(series.metric_kind) as metric_kind,
+        count(distinct series.date) as dates_covered,
+        sum(series.value) as flow_value,
+        arg_max(series.value, series.date) as level_value
+    from goals
+    inner join series
+        on
+            goals.brand_id = series.brand_id
+            and goals.platform = series.platform
+            and goals.metric = series.metric
+            and series.date
+            between goals.start_date - cast(goals.end_date - goals.start_date + 1 as integer)
+            and goals.start_date - 1
+    where goals.change is not null
+    group by goals.goal_id
+
+),
+
+goal_targets as (
+
+    select
+        goals.goal_id,
+        goals.change,
+        case
+            when goal_baselines.metric_kind = 'level' then goal_baselines.level_value
+            when goal_baselines.dates_covered = goals.end_date - goals.start_date + 1
+                then goal_baselines.flow_value
+        end as baseline
+    from goals
+    left join goal_baselines
+        on goals.goal_id = goal_baselines.goal_id
+
+),
+
 goal_actuals as (
 
     select
@@ -68,7 +109,9 @@ computed as (
         goals.brand_id,
         goals.platform,
         goals.metric,
-        goals.target,
+        coalesce(goals.target, goal_targets.baseline * (1 + goal_targets.change)) as target,
+        goal_targets.baseline,
+        goal_targets.change,
         goals.start_date,
         goals.end_date,
         goal_actuals.metric_kind,
@@ -81,6 +124,8 @@ computed as (
         cast(goal_actuals.as_of - goals.start_date + 1 as double) as elapsed_days,
         cast(goals.end_date - goals.start_date + 1 as double) as total_days
     from goals
+    left join goal_targets
+        on goals.goal_id = goal_targets.goal_id
     left join goal_actuals
         on goals.goal_id = goal_actuals.goal_id
 
@@ -102,7 +147,9 @@ final as (
                 when 'level' then start_value + (actual - start_value) * total_days / nullif(elapsed_days, 0)
                 when 'flow' then actual * total_days / nullif(elapsed_days, 0)
             end as double
-        ) as projected_at_end
+        ) as projected_at_end,
+        cast(baseline as double) as baseline,
+        cast(change as double) as change
     from computed
 
 )

@@ -14,9 +14,10 @@ class Goal:
     brand: str
     platform: str
     metric: str
-    target: int
+    target: int | None  # an absolute target, or None for a relative goal (`change`)
     start: date
     end: date
+    change: float | None = None  # relative to the baseline: +0.15 = 15 % more than before `start`
 
 
 def _q(text: str) -> str:
@@ -39,6 +40,8 @@ def render(brands: list[Brand], sets: list[CompetitorSet], goals: list[Goal], he
                 f"    business_hours: {{days: [{', '.join(h.days)}], start: {_q(h.start)}, end: {_q(h.end)}}}"
             )
         accounts = ", ".join(f"{platform}: {_q(account)}" for platform, account in b.accounts.items())
+        if b.ga4_property is not None:
+            accounts += f", ga4: {_q(b.ga4_property)}"
         lines.append(f"    accounts: {{{accounts}}}")
     lines.append("competitor_sets:")
     for s in sets:
@@ -46,8 +49,9 @@ def render(brands: list[Brand], sets: list[CompetitorSet], goals: list[Goal], he
         lines.append(f"    brands: [{', '.join(b.id for b in s.brands)}]")
     lines.append("goals:")
     for g in goals:
+        amount = f"target: {g.target}" if g.change is None else f"change: {g.change:+g}"
         lines.append(
-            f"  - {{brand: {g.brand}, platform: {g.platform}, metric: {g.metric}, target: {g.target}, "
+            f"  - {{brand: {g.brand}, platform: {g.platform}, metric: {g.metric}, {amount}, "
             f"start: {g.start.isoformat()}, end: {g.end.isoformat()}}}"
         )
     return "\n".join(lines) + "\n"

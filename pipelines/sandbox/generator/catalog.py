@@ -41,6 +41,7 @@ class Brand:
     latin_variants: tuple[str, ...] = ()  # extra Latin spellings (accent-less)
     business_hours: BusinessHours | None = None
     accounts: dict[str, str] = field(default_factory=dict)
+    ga4_property: str | None = None  # own brands' site analytics (brands.yml accounts.ga4)
 
     @property
     def aliases(self) -> list[str]:
@@ -255,6 +256,7 @@ def build_catalog(scale: int) -> tuple[list[Brand], list[CompetitorSet]]:
                 tiktok = f"{brand.id}_open_id"
             if brand.own:
                 brand.business_hours = BusinessHours(WEEKDAYS, "09:00", "18:00")
+                brand.ga4_property = f"properties/{312000001 + index}"
             brand.accounts = _accounts(brand, youtube, tiktok)
             members.append(brand)
         brands.extend(members)

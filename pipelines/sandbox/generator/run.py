@@ -15,6 +15,7 @@ from random import Random
 from pipelines.sandbox.generator import (
     brands_yml,
     facebook,
+    ga4,
     instagram,
     linkedin,
     telegram,
@@ -72,6 +73,7 @@ def generate(
         for s in sets
     }
     flow_actual: dict[str, int] = {s.own.id: 0 for s in sets}
+    sites = {s.own.id: ga4.SiteTraffic(s.own, s.own.ga4_property or "", seed) for s in sets}
     ig_start: dict[str, int] = {}
     fetch_rng = Random(f"{seed}/fetch")
 
@@ -89,9 +91,15 @@ def generate(
         for acc in world.accounts:
             world.prune(acc, day_start(d), retire)
             world.advance_followers(acc, d)
-            for post in world.plan_posts(acc, d, DELETE_PLATFORMS[acc.brand.group % len(DELETE_PLATFORMS)]):
+            posts = world.plan_posts(acc, d, DELETE_PLATFORMS[acc.brand.group % len(DELETE_PLATFORMS)])
+            for post in posts:
                 if acc.own and goal_start <= d <= last:
                     flow_actual[acc.brand.id] += sum(post.finals.get(m, 0) for m in _ENGAGEMENT)
+            if acc.own:
+                sites[acc.brand.id].add_links(acc, posts)
+        # Every post of the brands' local yesterday exists now: its site visits can be counted.
+        for site in sites.values():
+            site.close_day(d - timedelta(days=1), start, days)
         if offset >= -1:
             for stream in streams:
                 stream.plan_day(d)
@@ -117,6 +125,8 @@ def generate(
                     [world.by_brand[s.own.id]["youtube"] for s in sets], day_start(d) + 6 * HOUR, sink
                 )
                 yt_prev = t
+                for s in sets:
+                    sites[s.own.id].captures(f, emit, world.by_brand[s.own.id]["facebook"])
             prev_t = t
         # The last day's listening export also carries a negative wave about each own brand, so the
         # demo and the test landing end on a negative-wave alert (domain.md "Monitoring and alerts").
@@ -133,6 +143,8 @@ def generate(
             exports[s.own.id].add(post)
         exports[s.own.id].close()
     goals = []
+    # "+15% conversions from social": over the second half, against the same number of days before it.
+    conversion_start = start + timedelta(days=days // 2)
     for s in sets:
         # "+20% followers this quarter" (pro rata for shorter runs), and engagements 10% above what happens.
         goals.append(
@@ -149,6 +161,9 @@ def generate(
             brands_yml.Goal(
                 s.own.id, "all", "engagements", _round_up(flow_actual[s.own.id] * 1.1, 100), goal_start, last
             )
+        )
+        goals.append(
+            brands_yml.Goal(s.own.id, "all", "conversions", None, conversion_start, last, change=0.15)
         )
     header = (
         f"Sample brands for the generated landing data (seed {seed}, {days} days from {start.isoformat()}, "

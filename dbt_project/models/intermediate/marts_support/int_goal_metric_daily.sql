@@ -2,7 +2,9 @@
 -- Level metric: followers = the sum over the brand's accounts of each account's latest known
 -- end-of-day followers on or before the date (dates on which any of those accounts was snapshotted).
 -- Flow metrics (value per day, 0 on covered days without activity): engagements (snapshot-delta
--- activity, as in fct_engagement_daily), posts (posts published), mentions (mentions naming the brand).
+-- activity, as in fct_engagement_daily), posts (posts published), mentions (mentions naming the brand),
+-- sessions and conversions (social sessions on the brand's GA4 property and their key events; covered
+-- days are the dates the property reports any traffic).
 -- A row exists for every date with data for that brand and platform, which is what `as_of` reads.
 
 with
@@ -41,6 +43,18 @@ matches as (
 brands as (
 
     select * from {{ ref('stg_config__brands') }}
+
+),
+
+site_traffic as (
+
+    select * from {{ ref('int_site_traffic') }}
+
+),
+
+social_sources as (
+
+    select * from {{ ref('social_traffic_sources') }}
 
 ),
 
@@ -316,6 +330,91 @@ mentions_series as (
 
 ),
 
+-- sessions and conversions (flow) ---------------------------------------------------------------
+site_dates as (
+
+    select distinct
+        brand_id,
+        date
+    from site_traffic
+
+),
+
+site_scopes as (
+
+    select distinct platform from social_sources
+    union all
+    select 'all' as platform
+
+),
+
+site_social as (
+
+    select
+        brand_id,
+        platform,
+        date,
+        sessions,
+        conversions
+    from site_traffic
+    where is_social
+    union all
+    select
+        brand_id,
+        'all' as platform,
+        date,
+        sessions,
+        conversions
+    from site_traffic
+    where is_social
+
+),
+
+site_series as (
+
+    select
+        site_dates.brand_id,
+        site_scopes.platform,
+        site_dates.date,
+        coalesce(sum(site_social.sessions), 0) as sessions,
+        coalesce(sum(site_social.conversions), 0) as conversions
+    from site_dates
+    cross join site_scopes
+    left join site_social
+        on
+            site_dates.brand_id = site_social.brand_id
+            and site_scopes.platform = site_social.platform
+            and site_dates.date = site_social.date
+    group by site_dates.brand_id, site_scopes.platform, site_dates.date
+
+),
+
+sessions_series as (
+
+    select
+        brand_id,
+        platform,
+        'sessions' as metric,
+        'flow' as metric_kind,
+        date,
+        sessions as value
+    from site_series
+
+),
+
+conversions_series as (
+
+    select
+        brand_id,
+        platform,
+        'conversions' as metric,
+        'flow' as metric_kind,
+        date,
+        conversions as value
+    from site_series
+
+),
+
 final as (
 
     select * from followers_series
@@ -325,6 +424,10 @@ final as (
     select * from posts_series
     union all
     select * from mentions_series
+    union all
+    select * from sessions_series
+    union all
+    select * from conversions_series
 
 )
 

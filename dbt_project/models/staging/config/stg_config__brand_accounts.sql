@@ -14,6 +14,8 @@ renamed as (
         account_id
 
     from source
+    -- a brand's GA4 property (accounts.ga4) is its site, not a social account: stg_config__ga4_properties
+    where lower(platform) != 'ga4'
 
 )
 

@@ -15,8 +15,9 @@ renamed as (
         -- dimensions
         lower(platform) as platform,
         lower(metric) as metric,
-        -- measures
+        -- measures: an absolute target, or a relative change on the baseline (fct_goal_progress)
         target,
+        change,
         -- dates
         start_date,
         end_date
