@@ -78,6 +78,57 @@ def recent_alerts(con: duckdb.DuckDBPyConnection, n: int = 10) -> list[str]:
     return [header, _table(con, _RECENT_ALERTS.format(n=int(n)))]
 
 
+_SOCIAL_TRAFFIC = """
+select t.brand_id, t.platform, sum(t.sessions) as sessions, round(sum(t.conversions), 1) as conversions,
+       round(sum(t.revenue), 2) as revenue, any_value(t.currency) as currency,
+       round(100 * sum(t.conversions) / nullif(sum(t.sessions), 0), 2) as conversion_rate_pct
+from marts.fct_social_traffic_daily as t
+join marts.dim_brands as b using (brand_id)
+where b.is_own
+group by t.brand_id, t.platform
+order by t.brand_id, sessions desc, t.platform
+"""
+
+_SITE_GOALS = """
+select brand_id, platform, metric, start_date, end_date, round(baseline, 1) as baseline,
+       round(100 * change, 1) as change_pct, round(target, 1) as target, actual,
+       round(100 * pct_of_target, 1) as pct_of_target, round(projected_at_end, 1) as projected_at_end
+from marts.fct_goal_progress
+where metric in ('sessions', 'conversions')
+order by brand_id, metric, platform, start_date
+"""
+
+
+def _has_mart(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'marts' and table_name = ?", [table]
+        ).fetchall()[0][0]
+    )
+
+
+def social_traffic(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The own brands' site sessions, conversions, revenue and conversion rate from each platform (GA4),
+    and the progress of their sessions/conversions goals; nothing for a publication without GA4 marts."""
+    if not _has_mart(con, "fct_social_traffic_daily"):
+        return []
+    parts = ["== social traffic to the own brands' sites (GA4, whole period)"]
+    if not con.execute("select count(*) from marts.fct_social_traffic_daily").fetchall()[0][0]:
+        parts.append("no GA4 traffic (no brand has accounts.ga4, or nothing was captured)")
+    else:
+        parts.append(_table(con, _SOCIAL_TRAFFIC))
+    has_relative = "baseline" in {c[0] for c in con.execute("describe marts.fct_goal_progress").fetchall()}
+    if (
+        has_relative
+        and con.execute(
+            "select count(*) from marts.fct_goal_progress where metric in ('sessions', 'conversions')"
+        ).fetchall()[0][0]
+    ):
+        parts += ["== sessions and conversions goals (baseline = the same number of days before start)"]
+        parts.append(_table(con, _SITE_GOALS))
+    return parts
+
+
 def warehouse_summary(db: Path) -> str:
     """Row counts, last run, quarantine, and headline figures of the published warehouse."""
     con = duckdb.connect(str(db), read_only=True)
@@ -110,6 +161,7 @@ def warehouse_summary(db: Path) -> str:
         parts += ["== own brand engagement rate by followers, per platform", _table(con, _ER_BY_PLATFORM)]
         parts += ["== share of voice (all platforms, whole period)", _table(con, _SOV)]
         parts += ["== responsiveness", _table(con, _RESPONSE)]
+        parts += social_traffic(con)
         parts += recent_alerts(con)
         return "\n".join(parts)
     finally:
