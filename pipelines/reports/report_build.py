@@ -111,12 +111,12 @@ def write_report(
     con = open_published(published_db)
     try:
         scope = resolve_scope(con, brand, kind, end)
+        folder = out if out is not None else default_folder(reports_root, scope)
+        _writable_folder(folder)  # before any rendering: a folder that refuses files fails at once
         sections = build_sections(con, scope)
         source = _publication(con)
     finally:
         con.close()
-    folder = out if out is not None else default_folder(reports_root, scope)
-    _writable_folder(folder)
     try:
         csvs: list[Path] = []
         for block in (b for section in sections for b in section.blocks):

@@ -118,7 +118,7 @@ def format_value(value: object, *, percent: bool = False, column: str = "") -> s
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        if value.is_integer() and abs(value) >= 1 and column not in ("revenue",):
+        if value.is_integer() and column != "revenue":
             return f"{int(value):,}"
         return f"{value:,.2f}" if column == "revenue" else f"{value:,.1f}"
     if isinstance(value, date | datetime):
@@ -147,6 +147,7 @@ def _table_html(table: Table) -> str:
     columns = [c for c in table.frame.columns if c not in table.hidden and c != "is_report_brand"]
     head = "".join(f"<th>{html.escape(_label(c))}</th>" for c in columns)
     numeric = {c for c, dtype in table.frame.schema.items() if dtype.is_numeric()}
+    dates = {c for c, dtype in table.frame.schema.items() if dtype.is_temporal()}
     rows = []
     for row in table.frame.iter_rows(named=True):
         percent_row = table.headline and row.get("metric") in PERCENT_METRICS
@@ -162,7 +163,7 @@ def _table_html(table: Table) -> str:
                 text = f"{value * 100:+.2f} pp" if percent_row else f"{value:+,.0f}"
             cells.append(
                 f'<td data-column="{html.escape(c)}" data-value="{html.escape(raw_value(value))}"'
-                f"{' class=num' if c in numeric else ''}>{html.escape(text)}</td>"
+                f"{' class=num' if c in numeric else ' class=date' if c in dates else ''}>{html.escape(text)}</td>"
             )
         mark = ' class="own"' if row.get("is_report_brand") else ""
         rows.append(f"<tr{mark}>{''.join(cells)}</tr>")
@@ -199,7 +200,8 @@ figure { margin: 12px 0 18px; break-inside: avoid; } figcaption { font-weight: b
 a.csv { font-weight: normal; font-size: 11px; color: #868e96; margin-left: 8px; }
 table { border-collapse: collapse; width: 100%; font-size: 12px; }
 th, td { border-bottom: 1px solid #dee2e6; padding: 3px 6px; text-align: left; vertical-align: top; }
-th { background: #f1f3f5; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #f1f3f5; } td.date { white-space: nowrap; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.own td { background: #fff4e6; font-weight: bold; }
 p.no-data { color: #868e96; font-style: italic; } p.caveat { color: #495057; font-size: 12px; }
 footer { margin-top: 32px; color: #868e96; font-size: 11px; }
