@@ -9,7 +9,9 @@ publication shows what was sent. A lost ledger file is seeded from the published
 
 Statuses: `delivered`; `failed` (every try failed: tried again by the next run); `not_configured` (no
 URL in the webhook variable when the alert was first seen: never sent later, so configuring a webhook
-does not replay the history). A delivery problem never raises.
+does not replay the history); `too_old` (first seen more than MAX_AGE_DAYS before the newest local date
+in the build: a first run over months of history, or a backfill of last year, must not post dozens of
+stale alerts to a channel people act on; they stay in fct_alerts). A delivery problem never raises.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,16 @@ from pipelines.alerts.webhook import DEFAULT_POLICY, RetryPolicy, SendResult, al
 from pipelines.runtime.paths import Paths
 
 LEDGER_FILE = Path("alerts") / "deliveries.duckdb"
-FINAL_STATUSES = ("delivered", "not_configured")
+FINAL_STATUSES = ("delivered", "not_configured", "too_old")
+# Alerts for the newest local date and the two before it are news; older ones are history.
+MAX_AGE_DAYS = 2
+# Where the newest local date of a build is read: every mart an alert rule reads, and the alerts.
+_DATED_MARTS = (
+    ("fct_share_of_voice_daily", "date"),
+    ("fct_community_daily", "date"),
+    ("fct_response_daily", "date"),
+    ("fct_alerts", "detected_for_date"),
+)
 MENTIONS_PER_ALERT = 5
 _NOT_TRIED = "not tried: the webhook failed for an earlier alert of this run"
 
@@ -79,12 +90,14 @@ class DeliverySummary:
     failed: list[str] = field(default_factory=list)
     not_configured: list[str] = field(default_factory=list)
     already_final: int = 0
+    too_old: list[str] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
 
     def describe(self, webhook_env: str) -> str:
         text = (
             f"{self.alerts} alerts: {len(self.sent)} sent, {len(self.failed)} failed, "
             f"{len(self.not_configured)} not sent (no URL in ${webhook_env}), "
+            f"{len(self.too_old)} not sent (older than {MAX_AGE_DAYS} days before the newest date), "
             f"{self.already_final} handled by earlier runs"
         )
         if self.errors:
@@ -154,6 +167,17 @@ def _record(
     )
 
 
+def newest_date(build: duckdb.DuckDBPyConnection) -> date | None:
+    """The newest local date any alerting mart of the build holds (None for an empty build)."""
+    database = build.execute("select current_database()").fetchone()[0]
+    dates = [
+        build.execute(f"select max({column}) from marts.{table}").fetchone()[0]
+        for table, column in _DATED_MARTS
+        if _has_table(build, database, "marts", table)
+    ]
+    return max((d for d in dates if d is not None), default=None)
+
+
 def deliver_alerts(
     build: duckdb.DuckDBPyConnection,
     ledger: duckdb.DuckDBPyConnection,
@@ -171,12 +195,17 @@ def deliver_alerts(
     """
     summary = DeliverySummary()
     known = {row["alert_id"]: row for row in _rows(ledger, "select * from deliveries")}
+    newest = newest_date(build)
     webhook_down = False
     for alert in _rows(build, _ALERTS):
         summary.alerts += 1
         previous = known.get(alert["alert_id"])
         if previous and previous["status"] in FINAL_STATUSES:
             summary.already_final += 1
+            continue
+        if previous is None and newest and (newest - alert["detected_for_date"]).days > MAX_AGE_DAYS:
+            _record(ledger, alert, None, "too_old", run_id, clock())
+            summary.too_old.append(alert["alert_id"])
             continue
         if not webhook_url:
             if previous is None:

@@ -122,8 +122,9 @@ OPS_TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "platform": "The alert's platform, or `all`.",
             "kind": "negative_wave, mention_spike, follower_drop or response_slump.",
             "detected_for_date": "The local date the alert is about.",
-            "status": "`delivered`, `failed` (tried again by the next run) or `not_configured` (no webhook URL "
-            "when first seen; never sent later).",
+            "status": "`delivered`, `failed` (tried again by the next run), `not_configured` (no webhook URL "
+            "when first seen; never sent later) or `too_old` (first seen more than 2 days before the newest "
+            "local date of its build, e.g. history on a first run or a backfill; never sent).",
             "attempts": "POSTs made for it over all runs.",
             "first_seen_at": "When a delivery step first saw the alert (UTC).",
             "last_attempt_at": "When it was last POSTed (UTC); NULL if never.",

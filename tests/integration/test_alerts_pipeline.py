@@ -53,10 +53,23 @@ def test_the_last_day_negative_wave_of_the_own_brand_is_an_alert(pipeline_run) -
 
 
 def test_every_alert_is_posted_exactly_once_with_its_mentions(pipeline_run, alert_receiver: Receiver) -> None:
-    _, paths, _ = pipeline_run
+    report, paths, _ = pipeline_run
     posted = Counter(body["alert_id"] for body in alert_receiver.bodies)
-    published = {a["alert_id"] for a in _alerts(paths.published_db)}
+    alerts = _alerts(paths.published_db)
+    # News is the newest local date of the marts and the two before it; older alerts are history.
+    with duckdb.connect(str(paths.published_db), read_only=True) as con:
+        newest = con.execute(
+            "select max(d) from (select max(date) as d from marts.fct_share_of_voice_daily "
+            "union all select max(date) from marts.fct_community_daily)"
+        ).fetchone()[0]
+    assert newest >= date.fromisoformat(next(iter(report.negative_waves.values())))
+    is_news = {a["alert_id"]: (newest - a["detected_for_date"]).days <= 2 for a in alerts}
+    published = {alert_id for alert_id, news in is_news.items() if news}
+    assert published and len(published) < len(alerts), "the sample should have both news and history"
     assert set(posted) == published and set(posted.values()) == {1}, posted.most_common(3)
+    assert {a["alert_id"]: a["delivery_status"] for a in alerts} == {
+        alert_id: "delivered" if news else "too_old" for alert_id, news in is_news.items()
+    }
     for wave in _own_waves(pipeline_run):
         body = next(b for b in alert_receiver.bodies if b["alert_id"] == wave["alert_id"])
         assert body["text"].startswith("Negative wave") and body["observed"] == wave["observed"]
@@ -65,7 +78,7 @@ def test_every_alert_is_posted_exactly_once_with_its_mentions(pipeline_run, aler
         statuses = dict(
             con.execute("select status, count(*) from ops.alert_deliveries group by all").fetchall()
         )
-    assert statuses == {"delivered": len(published)}
+    assert statuses == {"delivered": len(published), "too_old": len(alerts) - len(published)}
 
 
 def test_smm_status_lists_the_latest_alerts(pipeline_run) -> None:
@@ -112,4 +125,4 @@ def test_a_full_refresh_run_sends_nothing_more(pipeline_run, full_refresh_rerun:
     first = {a["alert_id"] for a in _alerts(paths.published_db)}
     again = _alerts(rerun.paths.published_db)
     assert {a["alert_id"] for a in again} == first
-    assert {a["delivery_status"] for a in again} == {"delivered"}
+    assert {a["delivery_status"] for a in again} == {"delivered", "too_old"}

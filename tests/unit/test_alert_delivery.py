@@ -157,10 +157,25 @@ def test_a_lost_ledger_file_is_seeded_from_the_publication(paths: Paths, receive
     assert len(receiver.bodies) == 2
 
 
-def test_a_new_alert_of_a_backfill_is_sent_and_old_ones_are_not(paths: Paths, receiver: Receiver) -> None:
+def test_a_new_recent_alert_of_a_backfill_is_sent_and_settled_ones_are_not(
+    paths: Paths, receiver: Receiver
+) -> None:
+    """A backfill that finds a new alert inside the news window sends it once; one it finds weeks back
+    is settled as too_old (see the test below); the alerts already delivered are not sent again."""
     environ = {ENV: receiver.url}
     run_delivery(paths, ENV, environ, "run-1", FAST)
-    older = (
+    recent = (
+        "aurora_coffee",
+        "vk",
+        "mention_spike",
+        "mentions",
+        date(2026, 1, 9),
+        30.0,
+        8.0,
+        20.0,
+        "warning",
+    )
+    weeks_back = (
         "aurora_coffee",
         "vk",
         "mention_spike",
@@ -171,10 +186,10 @@ def test_a_new_alert_of_a_backfill_is_sent_and_old_ones_are_not(paths: Paths, re
         20.0,
         "warning",
     )
-    _build(paths, [*ALERTS, older])
+    _build(paths, [*ALERTS, recent, weeks_back])
     summary = run_delivery(paths, ENV, environ, "run-2", FAST)
-    assert summary is not None and len(summary.sent) == 1
-    assert [(b["platform"], b["detected_for_date"]) for b in receiver.bodies[2:]] == [("vk", "2025-12-20")]
+    assert summary is not None and len(summary.sent) == 1 and len(summary.too_old) == 1
+    assert [(b["platform"], b["detected_for_date"]) for b in receiver.bodies[2:]] == [("vk", "2026-01-09")]
 
 
 @pytest.mark.parametrize("mode", ["error500", "slow", "down"])
@@ -239,3 +254,27 @@ def test_a_build_without_fct_alerts_is_skipped_with_a_warning(tmp_path: Path, ca
     with caplog.at_level(logging.WARNING):
         assert run_delivery(paths, ENV, {}, "run-2", FAST) is None
     assert "no build file" in caplog.text and not paths.build_db.exists()
+
+
+def test_alerts_older_than_the_news_window_are_recorded_not_posted(paths: Paths, receiver: Receiver) -> None:
+    """A first run over weeks of history must not flood the channel: only the newest local date of the
+    build and the two before it are posted; older alerts are settled as too_old and never sent later."""
+    old = ("aurora_coffee", "all", "mention_spike", "mentions", date(2026, 1, 7), 30.0, 5.0, 12.0, "warning")
+    edge = ("aurora_coffee", "all", "mention_spike", "mentions", date(2026, 1, 8), 30.0, 5.0, 12.0, "warning")
+    _build(paths, alerts=[*ALERTS, old, edge])  # newest date: 2026-01-10 (the mentions and two alerts)
+    environ = {ENV: receiver.url}
+    first = run_delivery(paths, ENV, environ, "run-1", FAST)
+    assert first is not None and len(first.too_old) == 1 and len(first.sent) == 3
+    assert sorted(b["detected_for_date"] for b in receiver.bodies) == [
+        "2026-01-08",
+        "2026-01-10",
+        "2026-01-10",
+    ]
+    with duckdb.connect(str(ledger_path(paths)), read_only=True) as con:
+        statuses = dict(
+            con.execute("select cast(detected_for_date as varchar), status from deliveries").fetchall()
+        )
+    assert statuses["2026-01-07"] == "too_old"
+    again = run_delivery(paths, ENV, environ, "run-2", FAST)
+    assert again is not None and not again.sent and again.already_final == 4
+    assert len(receiver.bodies) == 3

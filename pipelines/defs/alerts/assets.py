@@ -44,6 +44,7 @@ def alerts_delivered(context: dg.AssetExecutionContext, warehouse: WarehouseRun)
             "sent": len(summary.sent),
             "failed": len(summary.failed),
             "not_configured": len(summary.not_configured),
+            "too_old": len(summary.too_old),
             "handled_before": summary.already_final,
         }
     )
