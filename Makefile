@@ -20,8 +20,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Generate the sample landing data (if absent), run the whole pipeline, print a summary, write the
-## own brand's report of the last complete week (needs chromium for the PDF: `make browser`).
-demo: $(STAMP)
+## own brand's report of the last complete week (its PDF is printed by Debian's chromium: `browser`).
+demo: $(STAMP) browser
 	@test -f $(DEMO_LANDING)/brands.yml || $(BIN)/smm generate --out $(DEMO_LANDING) --days 90 --seed 7 --scale 1
 	SMM_LANDING_DIR=$(DEMO_LANDING) $(BIN)/smm run
 	SMM_LANDING_DIR=$(DEMO_LANDING) $(BIN)/smm status
