@@ -208,3 +208,74 @@ def test_garbled_comments_reach_the_lake_repaired(pipeline_run) -> None:
     lake = pl.read_parquet(paths.lake / "facebook" / "comments" / "**" / "*.parquet")
     assert lake.filter(pl.col("message").str.contains(mojibake)).height == 0
     assert lake.filter(pl.col("message").str.contains("[а-яіїє]")).height > 0
+
+
+def _latest_site_sessions(landing: Path) -> dict[str, int]:
+    """Site sessions per GA4 date as the landing's latest capture run of that date reports them (its
+    pages share the hour of fetched_at; defective lines skipped), read straight from the runReport pages."""
+    by_run: dict[tuple[str, str], int] = {}
+    pages: set[tuple[str, int]] = set()
+    for path in sorted((landing / "ga4" / "traffic").glob("*.jsonl")):
+        for raw in path.read_bytes().splitlines():
+            try:
+                env = json.loads(raw)
+                response = env["response"]
+                run = env["fetched_at"][:13]
+                names = [h["name"] for h in response["dimensionHeaders"]]
+                page = (env["fetched_at"], env["params"]["offset"])
+            except (ValueError, KeyError, TypeError):
+                continue
+            if page in pages:  # a page landed twice (a retried request) counts once
+                continue
+            pages.add(page)
+            for row in response.get("rows", []):
+                day = dict(zip(names, (v["value"] for v in row["dimensionValues"]), strict=True))["date"]
+                by_run[(day, run)] = by_run.get((day, run), 0) + int(row["metricValues"][0]["value"])
+    latest: dict[str, tuple[str, int]] = {}
+    for (day, run), sessions in by_run.items():
+        if day not in latest or run > latest[day][0]:
+            latest[day] = (run, sessions)
+    return {f"{d[:4]}-{d[4:6]}-{d[6:]}": sessions for d, (_, sessions) in latest.items()}
+
+
+def test_social_traffic_post_conversions_and_the_conversion_goal(pipeline_run) -> None:
+    """GA4 end to end: both marts cover at least five platforms with sane rates, posts have attributed
+    sessions, each date's site total is its latest capture's, and the '+15 % conversions from social'
+    goal has its baseline, derived target, actual and projection (also in the run summary)."""
+    from pipelines.reports.summary import warehouse_summary
+
+    _, paths, _ = pipeline_run
+    with duckdb.connect(str(paths.published_db), read_only=True) as con:
+        traffic = con.execute(
+            "select date, platform, sessions, engaged_sessions, conversions, conversion_rate, "
+            "engaged_session_rate, social_share_of_sessions from marts.fct_social_traffic_daily"
+        ).fetchall()
+        posts = con.execute(
+            "select c.platform, c.post_id, c.sessions, c.conversions, c.conversion_rate, d.post_id "
+            "from marts.fct_post_conversions as c left join marts.dim_posts as d using (platform, post_id)"
+        ).fetchall()
+        site_totals = dict(
+            con.execute(
+                "select cast(date as varchar), arg_max(sessions / social_share_of_sessions, sessions) "
+                "from marts.fct_social_traffic_daily group by date"
+            ).fetchall()
+        )
+        [goal] = con.execute(
+            "select baseline, change, target, actual, projected_at_end, pct_of_target "
+            "from marts.fct_goal_progress where metric = 'conversions'"
+        ).fetchall()
+    assert len({row[1] for row in traffic}) >= 5 and len({row[0] for row in posts}) >= 5
+    for _date, _platform, sessions, engaged, conversions, *rates in traffic:
+        assert sessions > 0 and engaged <= sessions and conversions <= sessions
+        assert all(0 <= rate <= 1 for rate in rates)
+    assert posts and all(sessions > 0 and 0 <= rate <= 1 for _, _, sessions, _, rate, _ in posts)
+    assert all(own is not None for *_, own in posts), "attributed posts are own posts"
+    landing = _latest_site_sessions(paths.landing)
+    assert site_totals and all(abs(total - landing[day]) < 1e-6 for day, total in site_totals.items())
+    baseline, change, target, actual, projected, pct = goal
+    assert change == pytest.approx(0.15) and baseline > 0
+    assert target == pytest.approx(baseline * 1.15) and actual > 0 and projected >= actual
+    assert pct == pytest.approx(actual / target)
+    summary = warehouse_summary(paths.published_db)
+    assert "== social traffic to the own brands' sites (GA4" in summary
+    assert re.search(r"aurora_coffee\s+all\s+conversions\s+\S+\s+\S+\s+[\d.]+\s+15\.0", summary), summary
