@@ -124,7 +124,7 @@ def _date_ranges(
         return ()
     try:
         zone = ZoneInfo(time_zone) if time_zone else None
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # not a zone name (OSError: absurdly long)
         zone = None
     today = fetched.astimezone(zone).date() if zone else fetched.date()
     result = []

@@ -264,3 +264,12 @@ def test_ingest_quarantines_bad_pages_and_counts_reconcile(tmp_path) -> None:
         "report headers lack newUsers (the ga4/traffic report requests them)",
     ]
     assert sorted(result.quarantine["line"].to_list()) == [2, 3]
+
+
+def test_a_nonsense_time_zone_does_not_break_relative_date_ranges() -> None:
+    """metadata.timeZone is the API's text: a broken one (even one too long for a file name) leaves
+    relative ranges counted from the capture's UTC date instead of raising."""
+    page = copy.deepcopy(CONTRACT_PAGE)
+    page["metadata"]["timeZone"] = "Europe/" + "x" * 300
+    rows, rejects = parse(page, params={"dateRanges": [{"startDate": "yesterday", "endDate": "today"}]})
+    assert rejects == [] and len(rows) == 2 and rows[0]["property_time_zone"] == page["metadata"]["timeZone"]
