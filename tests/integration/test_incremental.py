@@ -90,7 +90,9 @@ def _parse_counts(instance: dg.DagsterInstance, run_id: str) -> dict[str, int]:
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     root = tmp_path_factory.mktemp("incremental")
     full_landing = root / "landing_full"
-    generate(full_landing, days=DAYS, seed=5, scale=1)
+    generate(
+        full_landing, days=DAYS, seed=7, scale=1
+    )  # seed 7: every incremental source has rows on the last day
     last_day = max(d for p in _landing_files(full_landing) if (d := landing_file_date(p)))
 
     growing_landing = root / "landing_growing"
