@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -340,7 +341,8 @@ def extract(platforms: tuple[str, ...], since: datetime | None, until: datetime 
     from datetime import timedelta
 
     from pipelines.extract.lock import ExtractLocked
-    from pipelines.extract.registry import CONNECTORS, PLANNED
+    from pipelines.extract.registry import ALL_CONNECTORS as CONNECTORS
+    from pipelines.extract.registry import PLANNED
     from pipelines.extract.run import extract as run_extract
     from pipelines.ingest.brands import BrandsFileError, load_brands
 
@@ -426,8 +428,15 @@ def sandbox(
         base_url = server.start(port)
     except OSError as exc:
         _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}")
+    # GA4 signs in with a service-account key: the sandbox made one of its own (removed when it stops).
+    ga4_key = server.write_ga4_key(
+        Path(tempfile.gettempdir())
+        / f"smm-sandbox-{base_url.rsplit(':', 1)[-1]}"
+        / "ga4-service-account.json"
+    )
     click.echo(f"sandbox serving {world.day} (seed {seed}, {days} days, scale {scale}) at {base_url}")
     click.echo(f"  export SMM_API_BASE_URL={base_url}   # then: smm extract")
+    click.echo(f"  export SMM_GA4_CREDENTIALS={ga4_key}   # the sandbox's own service-account key")
     click.echo("  Ctrl-C (or SIGTERM) stops it")
     import signal
 
@@ -439,6 +448,9 @@ def sandbox(
         pass
     finally:
         server.stop()
+        ga4_key.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            ga4_key.parent.rmdir()
         counters = server.counters
         click.echo(
             f"sandbox stopped: {counters.requests} requests, pages {dict(counters.pages)}, "

@@ -8,7 +8,7 @@ which writes each page to the account's capture file for that entity as it arriv
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -57,7 +57,7 @@ class AccountContext:
     state: ExtractState
     forced_since: datetime | None
     until: datetime
-    secrets: tuple[str, ...]
+    secrets: Iterable[str]  # iterated at each use: a token obtained mid-run is redacted too
     files: dict[str, CaptureFile] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -40,7 +41,7 @@ class CaptureExists(FileExistsError):
 class CaptureFile:
     """One capture file being written. `commit()` makes it visible; `abandon()` removes it."""
 
-    def __init__(self, folder: Path, name: str, secrets: tuple[str, ...] = ()) -> None:
+    def __init__(self, folder: Path, name: str, secrets: Iterable[str] = ()) -> None:
         self.path = folder / name
         if self.path.exists():
             raise CaptureExists(f"{self.path} exists; captures are never rewritten")

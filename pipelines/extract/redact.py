@@ -8,7 +8,7 @@ replaced too (an API that echoes the request back). The rest of the response sta
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 REDACTED = "REDACTED"
@@ -48,3 +48,18 @@ def _walk(value: Any, secrets: tuple[str, ...]) -> Any:
 def safe_params(params: dict[str, Any] | None) -> dict[str, Any]:
     """Request parameters as captured: credential parameters dropped (they belong to auth, not data)."""
     return {k: v for k, v in (params or {}).items() if k.lower() not in SECRET_PARAMS}
+
+
+class RunSecrets:
+    """The secret values of one platform's run: its configured token, and what its auth learns on the
+    way (an OAuth access token obtained mid-run, a key read from a file) through `secret_values()`.
+    Iterated afresh at every use, so a value learnt later is redacted from then on."""
+
+    def __init__(self, token: str, auth: object = None) -> None:
+        self.token = token
+        self._learnt = getattr(auth, "secret_values", None)
+
+    def __iter__(self) -> Iterator[str]:
+        yield self.token
+        if callable(self._learnt):
+            yield from self._learnt()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ from pipelines.extract.capture import remove_stale_parts
 from pipelines.extract.errors import AuthFailed, ExtractError, QuotaExceeded
 from pipelines.extract.http import CallStats, PlatformClient, RetrySettings
 from pipelines.extract.lock import extract_lock
-from pipelines.extract.redact import redact_text
+from pipelines.extract.redact import RunSecrets, redact_text
 from pipelines.extract.state import ExtractState
 from pipelines.ingest.brands import Brand, BrandsConfig
 
@@ -127,22 +127,24 @@ class _PlatformRun:
             self.progress(result.line())
             return
         remove_stale_parts(self.landing, connector.platform)
+        auth = connector.make_auth(token)
+        secrets = RunSecrets(token, auth)
         client = PlatformClient(
             base_url=connector.resolved_base_url(self.env),
-            auth=connector.make_auth(token),
+            auth=auth,
             classify=connector.classify,
             headers=connector.headers,
             retry=self.retry,
         )
         for index, (brand, account_id) in enumerate(accounts):
-            if not self._account(client, (token,), brand, account_id, [a for _, a in accounts[index:]]):
+            if not self._account(client, secrets, brand, account_id, [a for _, a in accounts[index:]]):
                 break
         result.stats = client.stats
         self.state.save()
         self.progress(result.line())
 
     def _account(
-        self, client: PlatformClient, secrets: tuple[str, ...], brand: Brand, account_id: str, rest: list[str]
+        self, client: PlatformClient, secrets: Iterable[str], brand: Brand, account_id: str, rest: list[str]
     ) -> bool:
         """Fetch one account; False when the platform must stop (its quota is spent)."""
         connector, result = self.connector, self.result
@@ -200,5 +202,5 @@ class _PlatformRun:
         return go_on
 
 
-def _say(text: str, secrets: tuple[str, ...]) -> str:
+def _say(text: str, secrets: Iterable[str]) -> str:
     return redact_text(text, secrets)

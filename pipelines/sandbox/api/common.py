@@ -14,6 +14,7 @@ class ApiRequest:
     headers: dict[str, str]  # lower-case names
     body: Any
     base_url: str  # how the client reached us, for paging links that point back here
+    form: dict[str, str] = field(default_factory=dict)  # an application/x-www-form-urlencoded body
 
     def bearer(self) -> str | None:
         value = self.headers.get("authorization", "")

@@ -18,11 +18,12 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from pipelines.sandbox.api import graph, linkedin, tiktok, vk, x, youtube
+from pipelines.sandbox.api import ga4, graph, linkedin, tiktok, vk, x, youtube
 from pipelines.sandbox.api.common import ApiRequest, PagingOptions, Reply
 from pipelines.sandbox.api.world import World
 
@@ -32,6 +33,7 @@ PLATFORM_PREFIXES: tuple[tuple[str, str], ...] = (
     ("/2/", "x"),
     ("/youtube/v3/", "youtube"),
     ("/rest/", "linkedin"),
+    ("/v1beta/", "ga4"),
 )
 _GRAPH_PATH = re.compile(r"^/v\d+\.\d+/")
 MODULES: dict[str, ModuleType] = {
@@ -42,6 +44,7 @@ MODULES: dict[str, ModuleType] = {
     "instagram": graph,
     "youtube": youtube,
     "linkedin": linkedin,
+    "ga4": ga4,
 }
 _LIVE_HOSTS = re.compile(
     r"https://(?:graph\.facebook\.com|api\.x\.com|api\.twitter\.com|www\.googleapis\.com)"
@@ -65,6 +68,8 @@ class SandboxSettings:
     html_every: int = 0  # every Nth data request answers an HTML page with status 200
     repeat_cursor: bool = False
     youtube_quota: int = 0  # YouTube requests allowed before `quotaExceeded` (0: no quota)
+    ga4_key: str | None = None  # the service-account key (JSON text) whose JWTs it accepts; None: its own
+    ga4_tokens_per_hour: int = 40_000  # each GA4 property's hourly token allowance
 
 
 @dataclass
@@ -76,6 +81,7 @@ class SandboxCounters:
     faults: int = 0
     auth_rejected: int = 0
     lookups: Counter = field(default_factory=Counter)  # platform -> answers the extractor does not capture
+    token_exchanges: int = 0  # OAuth token requests answered (GA4's service-account sign-in)
 
 
 @dataclass
@@ -99,6 +105,9 @@ class Sandbox:
         self._since_limit = 0
         self._data_requests = 0
         self._youtube_calls = 0
+        self.ga4_key = self.settings.ga4_key or ga4.new_service_account_key()
+        self.ga4_tokens = ga4.TokenIssuer(self.ga4_key)
+        self.ga4_quota = ga4.PropertyQuota(self.settings.ga4_tokens_per_hour)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -142,6 +151,13 @@ class Sandbox:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def write_ga4_key(self, path: Path) -> Path:
+        """The service-account key file to point SMM_GA4_CREDENTIALS at (readable by its owner only)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600, exist_ok=True)
+        path.write_text(self.ga4_key, encoding="utf-8")
+        return path
+
     def script(self, path: str, pages: list[tuple[str | None, Any]], cursor_param: str) -> None:
         """Serve `pages` at `path`: the first without `cursor_param`, the others by their cursor."""
         self._scripts[path] = Script(pages, cursor_param)
@@ -156,6 +172,11 @@ class Sandbox:
         except ValueError:
             body = None
         host = handler.headers.get("Host") or "127.0.0.1"
+        form = (
+            dict(parse_qsl(raw.decode("utf-8", "replace")))
+            if "x-www-form-urlencoded" in (handler.headers.get("Content-Type") or "")
+            else {}
+        )
         request = ApiRequest(
             method=handler.command,
             path=parts.path,
@@ -163,6 +184,7 @@ class Sandbox:
             headers={k.lower(): v for k, v in handler.headers.items()},
             body=body,
             base_url=f"http://{host}",
+            form=form,
         )
         try:
             reply = self.answer(request)
@@ -185,6 +207,11 @@ class Sandbox:
         handler.wfile.write(payload)
 
     def answer(self, request: ApiRequest) -> Reply:
+        if request.path == ga4.TOKEN_PATH and request.method == "POST":
+            # Google's token host, not an API: outside the API's rate limits and faults.
+            with self._lock:
+                self.counters.token_exchanges += 1
+            return self.ga4_tokens.exchange(request)
         platform = next((p for prefix, p in PLATFORM_PREFIXES if request.path.startswith(prefix)), None)
         if platform is None and _GRAPH_PATH.match(request.path) and request.path not in self._scripts:
             # One host serves Facebook and Instagram: the id says which (and so which token counts).
@@ -210,6 +237,8 @@ class Sandbox:
                     return youtube.quota_exceeded()
         if request.path in self._scripts:
             reply = self._scripted(request)
+        elif platform == "ga4":
+            reply = ga4.route(request, self.world, self.ga4_quota)
         else:
             assert module is not None
             reply = module.route(
@@ -226,6 +255,8 @@ class Sandbox:
         return PagingOptions(self.settings.page_size, self.settings.repeat_cursor)
 
     def _token_ok(self, platform: str, token: str | None) -> bool:
+        if platform == "ga4":  # an access token this sandbox issued, not a configured one
+            return self.ga4_tokens.valid(token)
         expected = self.settings.tokens.get(platform)
         return bool(token) and (expected is None or token == expected)
 

@@ -24,9 +24,23 @@ class Capture:
 
 
 @dataclass
+class SiteReport:
+    """One GA4 property's runReport rows over every generated day: per date, the rows of its latest
+    capture (GA4 restates a day for ~48 h; the latest capture is what the warehouse keeps too)."""
+
+    metadata: dict[str, Any]
+    dimensions: list[str]
+    metrics: list[dict[str, Any]]  # metricHeaders: name and type
+    days: dict[str, tuple[str, list[dict[str, Any]]]] = field(
+        default_factory=dict
+    )  # date -> (fetched_at, rows)
+
+
+@dataclass
 class World:
     day: str
     captures: dict[tuple[str, str, str], Capture] = field(default_factory=dict)
+    sites: dict[str, SiteReport] = field(default_factory=dict)  # GA4 property id -> its report
 
     def get(self, platform: str, entity: str, object_id: str) -> Capture | None:
         return self.captures.get((platform, entity, object_id))
@@ -84,4 +98,36 @@ def load_world(landing: Path) -> World:
                     params=line.get("params") or {},
                     response=line["response"],
                 )
+    world.sites = _site_reports(landing)
     return world
+
+
+def _site_reports(landing: Path) -> dict[str, SiteReport]:
+    """Every day's ga4/traffic pages (not only the last day's: a report may ask for any past date)."""
+    sites: dict[str, SiteReport] = {}
+    for path in sorted(landing.glob("ga4/traffic/*.jsonl")):
+        for raw in path.read_bytes().splitlines():
+            try:
+                line = json.loads(raw)
+                response = line["response"]
+                dimensions = [h["name"] for h in response["dimensionHeaders"]]
+                metrics = [dict(h) for h in response["metricHeaders"]]
+                fetched_at, prop = str(line["fetched_at"]), str(line["object_id"])
+            except (ValueError, KeyError, TypeError):
+                continue  # a line the generator broke on purpose, or an error body
+            site = sites.setdefault(
+                prop, SiteReport(dict(response.get("metadata") or {}), dimensions, metrics)
+            )
+            if dimensions != site.dimensions or [m["name"] for m in metrics] != [
+                m["name"] for m in site.metrics
+            ]:
+                continue
+            at = dimensions.index("date")
+            for row in response.get("rows") or []:
+                day = row["dimensionValues"][at]["value"]
+                known = site.days.get(day)
+                if known is None or known[0] < fetched_at:
+                    site.days[day] = (fetched_at, [row])
+                elif known[0] == fetched_at:
+                    known[1].append(row)
+    return sites
