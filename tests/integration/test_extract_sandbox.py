@@ -1,5 +1,6 @@
 """Extraction end to end against the sandbox: a small generated world served on 127.0.0.1 with rate
-limits and server faults on, pulled by the VK, TikTok, X, Facebook, Instagram, YouTube and LinkedIn connectors into a fresh landing dir.
+limits and server faults on, pulled by the VK, TikTok, X, Facebook, Instagram, YouTube and LinkedIn connectors
+(and GA4, signing in with the sandbox's own service-account key, in the first test) into a fresh landing dir.
 
 Pages fetched equal pages served, every wait lasts at least the sandbox's rate-limit window, faults
 are retried, no token value lands anywhere, no dot-file is left, and the captures ingest with zero
@@ -21,12 +22,13 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.extract import ga4
 from pipelines.extract.http import RetrySettings
-from pipelines.extract.registry import CONNECTORS
+from pipelines.extract.registry import ALL_CONNECTORS, CONNECTORS
 from pipelines.extract.run import ExtractSummary, extract
 from pipelines.ingest.brands import load_brands
 from pipelines.ingest.landing import scan_landing
-from pipelines.ingest.parse import ingest_files
+from pipelines.ingest.parse import ingest_files, owner_timezones
 from pipelines.sandbox.api.server import Sandbox, SandboxSettings
 from pipelines.sandbox.api.world import World, load_world
 from pipelines.sandbox.generator import generate
@@ -77,9 +79,9 @@ def _landing(tmp_path: Path, generated: Path) -> Path:
     return landing
 
 
-def _run(landing: Path, data: Path, base_url: str, env=ENV) -> ExtractSummary:
+def _run(landing: Path, data: Path, base_url: str, env=ENV, connectors=CONNECTORS) -> ExtractSummary:
     return extract(
-        list(CONNECTORS.values()),
+        list(connectors.values()),
         load_brands(landing / "brands.yml"),
         landing,
         data,
@@ -108,18 +110,27 @@ def _secrets_found(*roots: Path, also: str = "") -> list[str]:
     return found
 
 
-def test_every_platform_extracts_under_rate_limits_and_faults(tmp_path, generated, world):
+def test_every_platform_extracts_under_rate_limits_and_faults(tmp_path, generated, world, monkeypatch):
     landing, data = _landing(tmp_path, generated), tmp_path / "data"
     settings = SandboxSettings(tokens=dict(TOKENS), page_size=5, burst=30, retry_after=1, fail_every=13)
+    monkeypatch.setattr(ga4, "PAGE_ROWS", 25)  # GA4's report over several pages
     with Sandbox(world, settings) as sandbox:
-        summary = _run(landing, data, sandbox.base_url)
+        key = sandbox.write_ga4_key(tmp_path / "keys" / "ga4.json")
+        env = {**ENV, ga4.CREDENTIALS_ENV: str(key)}
+        summary = _run(landing, data, sandbox.base_url, env=env, connectors=ALL_CONNECTORS)
+        ga4_secrets = [
+            *sandbox.ga4_tokens.issued,
+            *json.loads(key.read_text())["private_key"].splitlines()[1:-1],
+        ]
     counters = sandbox.counters
     report = "\n".join(p.line() for p in summary.platforms)
     assert not summary.failed, [p.failures for p in summary.platforms]
     brands = load_brands(landing / "brands.yml").brands
     for result in summary.platforms:
         expected = [
-            b.accounts[result.platform] for b in brands if b.own or not CONNECTORS[result.platform].own_only
+            b.accounts[result.platform]
+            for b in brands
+            if result.platform in b.accounts and (b.own or not ALL_CONNECTORS[result.platform].own_only)
         ]
         assert result.accounts_ok == expected, report
         served = counters.pages[result.platform] + counters.lookups[result.platform]
@@ -132,12 +143,17 @@ def test_every_platform_extracts_under_rate_limits_and_faults(tmp_path, generate
     assert sum(s.seconds_waited for s in stats) >= counters.rate_limited * settings.retry_after * 0.9
     assert not [p for p in landing.rglob(".*")], "a temporary capture was left behind"
     assert _secrets_found(landing, data, also=report) == []
+    written = b"".join(p.read_bytes() for root in (landing, data) for p in root.rglob("*") if p.is_file())
+    assert ga4_secrets and [s for s in ga4_secrets if s.encode() in written or s in report] == []
+    assert counters.pages["ga4"] >= 2
 
     scan = scan_landing(landing)
     assert scan.refused == []
-    assert set(scan.files) == EXPECTED_DATASETS
+    assert set(scan.files) == EXPECTED_DATASETS | {"ga4__traffic"}
     for name, files in scan.files.items():
-        result = ingest_files(BY_NAME[name], files, landing)
+        result = ingest_files(
+            BY_NAME[name], files, landing, owner_timezones(BY_NAME[name], landing / "brands.yml")
+        )
         assert result.stats.records_quarantined == 0, (name, result.quarantine.to_dicts()[:3])
         assert result.stats.rows_loaded > 0, name
     # A --since/--until backfill leaves the incremental cursors where they were (here: none yet).
