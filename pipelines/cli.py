@@ -341,8 +341,7 @@ def extract(platforms: tuple[str, ...], since: datetime | None, until: datetime 
     from datetime import timedelta
 
     from pipelines.extract.lock import ExtractLocked
-    from pipelines.extract.registry import ALL_CONNECTORS as CONNECTORS
-    from pipelines.extract.registry import PLANNED
+    from pipelines.extract.registry import CONNECTORS, PLANNED
     from pipelines.extract.run import extract as run_extract
     from pipelines.ingest.brands import BrandsFileError, load_brands
 

@@ -24,7 +24,7 @@ import pytest
 
 from pipelines.extract import ga4
 from pipelines.extract.http import RetrySettings
-from pipelines.extract.registry import ALL_CONNECTORS, CONNECTORS
+from pipelines.extract.registry import CONNECTORS
 from pipelines.extract.run import ExtractSummary, extract
 from pipelines.ingest.brands import load_brands
 from pipelines.ingest.landing import scan_landing
@@ -117,7 +117,7 @@ def test_every_platform_extracts_under_rate_limits_and_faults(tmp_path, generate
     with Sandbox(world, settings) as sandbox:
         key = sandbox.write_ga4_key(tmp_path / "keys" / "ga4.json")
         env = {**ENV, ga4.CREDENTIALS_ENV: str(key)}
-        summary = _run(landing, data, sandbox.base_url, env=env, connectors=ALL_CONNECTORS)
+        summary = _run(landing, data, sandbox.base_url, env=env, connectors=CONNECTORS)
         ga4_secrets = [
             *sandbox.ga4_tokens.issued,
             *json.loads(key.read_text())["private_key"].splitlines()[1:-1],
@@ -130,7 +130,7 @@ def test_every_platform_extracts_under_rate_limits_and_faults(tmp_path, generate
         expected = [
             b.accounts[result.platform]
             for b in brands
-            if result.platform in b.accounts and (b.own or not ALL_CONNECTORS[result.platform].own_only)
+            if result.platform in b.accounts and (b.own or not CONNECTORS[result.platform].own_only)
         ]
         assert result.accounts_ok == expected, report
         served = counters.pages[result.platform] + counters.lookups[result.platform]

@@ -26,6 +26,7 @@ class PlatformApis(WarehousePaths):
     instagram_token: str = ""
     youtube_api_key: str = ""
     linkedin_token: str = ""
+    ga4_credentials: str = ""  # the path of a service-account key file
     api_base_url: str = ""
 
     def extract_env(self) -> dict[str, str]:

@@ -28,7 +28,7 @@ from pipelines.extract import ga4
 from pipelines.extract.errors import AuthFailed, RateLimited
 from pipelines.extract.google_auth import ServiceAccountAuth
 from pipelines.extract.http import PlatformClient, RetrySettings
-from pipelines.extract.registry import ALL_CONNECTORS
+from pipelines.extract.registry import CONNECTORS
 from pipelines.extract.run import ExtractSummary, extract
 from pipelines.extract.state import ExtractState
 from pipelines.ingest.brands import load_brands
@@ -78,7 +78,7 @@ def _run(
     sandbox: Sandbox, landing: Path, key: Path, *, backfill: bool = True, progress=lambda _: None
 ) -> ExtractSummary:
     return extract(
-        [ALL_CONNECTORS["ga4"]],
+        [CONNECTORS["ga4"]],
         load_brands(landing / "brands.yml"),
         landing,
         landing.parent / "data",
