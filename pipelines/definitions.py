@@ -6,6 +6,7 @@ import dagster as dg
 
 from pipelines.defs.alerts import assets as alerts
 from pipelines.defs.automation import jobs, sensors
+from pipelines.defs.extract import definitions as extract
 from pipelines.defs.ingest import assets as ingest
 from pipelines.defs.publish import assets as publish
 from pipelines.defs.quality import checks as quality
@@ -15,6 +16,7 @@ from pipelines.defs.resources import WarehousePaths, WarehouseRun
 from pipelines.defs.transform import assets as transform
 
 defs = dg.Definitions.merge(
+    extract.defs,
     ingest.defs,
     transform.defs,
     alerts.defs,

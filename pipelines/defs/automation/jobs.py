@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipelines.defs.extract.assets import EXTRACT_SELECTION
 from pipelines.defs.reports.assets import REPORTS_GROUP
 
 FULL_JOB_NAME = "smm_full"
@@ -11,7 +12,8 @@ FULL_JOB_NAME = "smm_full"
 smm_full = dg.define_asset_job(
     FULL_JOB_NAME,
     # Reports render a PDF per brand: their own weekly job (defs/reports), not every run's work.
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(REPORTS_GROUP),
+    # Extraction is its own job too (defs/extract): a run reads the landing, whoever filled it.
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(REPORTS_GROUP) - EXTRACT_SELECTION,
     description="Ingest every landing dataset, build the dbt models, publish the warehouse.",
 )
 

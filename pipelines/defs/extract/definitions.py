@@ -1,7 +1,8 @@
-"""The extract domain's definitions, ready to merge into the code location (pipelines/definitions.py).
+"""The extract domain's definitions, merged into the code location (pipelines/definitions.py).
 
-Not merged yet: the full job selects every asset (`AssetSelection.all()`), and these unpartitioned
-extract assets must stay out of it (the schedule above runs them)."""
+The extract assets have no downstream edge to the ingest assets on purpose: files land by hand, by
+another tool or by `smm extract`, and "Materialize all" on smm_full must not ask for extract runs
+first. The landing sensor is the link: new captures start the pipeline."""
 
 from __future__ import annotations
 
