@@ -146,7 +146,8 @@ def test_the_clean_run_passes_every_great_expectations_check(runs: Runs) -> None
 
 def test_dbt_tests_including_source_tests_are_asset_checks_too(runs: Runs) -> None:
     names = {k.split(":")[1] for k in runs.clean.checks}
-    assert any(n.startswith("source_not_null_lake_instagram__media") for n in names)
+    # The lake sources' key checks are the raw GX suites' (above); brands.yml's config sources keep dbt tests.
+    assert any(n.startswith("source_not_null_lake_config__brands") for n in names)
     assert any(n.startswith("unique_combination_fct_post_performance") for n in names)
 
 
@@ -210,9 +211,12 @@ def test_publish_waits_for_the_warehouse_checks_and_dbt_for_none() -> None:
             for outs in graph.dependency_structure.input_to_upstream_outputs_for_node(node).values()
             for o in outs
         }
-        for node in ("warehouse__published", "warehouse_expectations", "dbt_models")
+        for node in ("warehouse__published", "alerts__delivered", "warehouse_expectations", "dbt_models")
     }
-    assert upstream["warehouse__published"] == {"dbt_models", "warehouse_expectations"}
+    # Alerts go out only for a build that passed its checks, and before publish (the publication shows
+    # their delivery status).
+    assert upstream["warehouse__published"] == {"dbt_models", "warehouse_expectations", "alerts__delivered"}
+    assert upstream["alerts__delivered"] == {"dbt_models", "warehouse_expectations"}
     assert upstream["warehouse_expectations"] == {"dbt_models"}
     assert all(n.startswith("lake__") or n == "brands_config" for n in upstream["dbt_models"])
     specs = {
