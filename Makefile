@@ -31,7 +31,7 @@ demo: $(STAMP) browser
 test: $(STAMP) browser
 	$(BIN)/ruff check pipelines expectations tests
 	cd dbt_project && ../$(BIN)/sqlfluff lint models macros tests
-	$(BIN)/pytest -n 2 --dist loadgroup --durations=15
+	$(BIN)/pytest -n 2 --dist loadscope --durations=15
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipelines expectations tests
