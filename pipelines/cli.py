@@ -334,13 +334,16 @@ def bench(scale: int, days: int, seed: int, out: Path | None, json_path: Path | 
 def extract(platforms: tuple[str, ...], since: datetime | None, until: datetime | None) -> None:
     """Pull each platform's API into the landing dir as capture files (see docs/extract.md).
 
-    Tokens come from SMM_VK_TOKEN, SMM_TIKTOK_TOKEN, SMM_X_BEARER_TOKEN, ...; a platform without its
-    token is skipped with a note. SMM_API_BASE_URL sends every platform to one base URL (the sandbox).
+    Tokens come from SMM_VK_TOKEN, SMM_TIKTOK_TOKEN, SMM_X_BEARER_TOKEN, ... (Telegram: SMM_TELEGRAM_API_ID,
+    SMM_TELEGRAM_API_HASH, SMM_TELEGRAM_SESSION); a platform without its token is skipped with a note.
+    SMM_API_BASE_URL sends every HTTP platform to one base URL (the sandbox). Progress: a bar per platform
+    on a terminal, a line per account otherwise.
     Exit 0 when every configured account was fetched, 1 when some failed (named), 2 on bad configuration.
     """
     from datetime import timedelta
 
     from pipelines.extract.lock import ExtractLocked
+    from pipelines.extract.progress import for_stream
     from pipelines.extract.registry import CONNECTORS, PLANNED
     from pipelines.extract.run import extract as run_extract
     from pipelines.ingest.brands import BrandsFileError, load_brands
@@ -372,7 +375,7 @@ def extract(platforms: tuple[str, ...], since: datetime | None, until: datetime 
             paths.data,
             since=start,
             until=end,
-            progress=click.echo,
+            progress=for_stream(sys.stdout, click.echo),
         )
     except ValueError as exc:  # a malformed SMM_EXTRACT_* setting
         _fail(str(exc))
@@ -381,6 +384,7 @@ def extract(platforms: tuple[str, ...], since: datetime | None, until: datetime 
     click.echo(f"extract run {summary.run_id} → {paths.landing}")
     for platform in summary.platforms:
         click.echo(f"  {platform.line()}")
+    click.echo(f"  {summary.total_line()}")
     if summary.failed:
         click.echo("failed:", err=True)
         for platform in summary.platforms:

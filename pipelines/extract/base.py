@@ -2,7 +2,9 @@
 
 A connector module declares its platform (token variable, default base URL, auth, headers, error
 rules) and one function that fetches every endpoint of one account through `AccountContext.fetch`,
-which writes each page to the account's capture file for that entity as it arrives.
+which writes each page to the account's capture file for that entity as it arrives. A connector
+that does not speak HTTP (Telegram's MTProto) opens its own client (`open_client`) and writes its
+pages with `AccountContext.write_page`.
 """
 
 from __future__ import annotations
@@ -12,18 +14,28 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
 from requests.auth import AuthBase
 
 from pipelines.extract.capture import CaptureFile, capture_name
 from pipelines.extract.errors import AuthFailed, ExtractError, QuotaExceeded, Unreachable
-from pipelines.extract.http import Classify, Page, PlatformClient
+from pipelines.extract.http import CallStats, Classify, Page, PlatformClient, RetrySettings
 from pipelines.extract.state import ExtractState
 from pipelines.ingest.brands import Brand, BrandsConfig
 
 BASE_URL_ENV = "SMM_API_BASE_URL"
+
+
+class PlatformSession(Protocol):
+    """A non-HTTP connector's client for one platform run: what it cost, what to redact, closing."""
+
+    stats: CallStats
+
+    def secret_values(self) -> Iterable[str]: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,16 @@ class Connector:
     extract_account: Callable[[AccountContext], None]
     headers: dict[str, str] = field(default_factory=dict)
     own_only: bool = False  # the API reads only the account that granted the token
+    # Further variables the platform needs besides `token_env` (Telegram's api_id and api_hash).
+    other_envs: tuple[str, ...] = ()
+    # Set by a connector that does not speak HTTP: its client from the environment (`make_auth`,
+    # `classify`, `base_url` and `headers` are then unused).
+    open_client: Callable[[Mapping[str, str], RetrySettings], PlatformSession] | None = None
+
+    @property
+    def credential_envs(self) -> tuple[str, ...]:
+        """Every variable the platform needs; one missing and the platform is skipped."""
+        return (self.token_env, *self.other_envs)
 
     def resolved_base_url(self, env: Mapping[str, str] | None = None) -> str:
         override = (os.environ if env is None else env).get(BASE_URL_ENV, "").strip()
@@ -47,7 +69,7 @@ class AccountContext:
     """One account of one platform in one run: its window, its open capture files, what failed."""
 
     connector: Connector
-    client: PlatformClient
+    client: PlatformClient | Any  # Any: a non-HTTP connector's own `PlatformSession`
     brand: Brand
     brands: BrandsConfig
     account_id: str
@@ -58,6 +80,8 @@ class AccountContext:
     forced_since: datetime | None
     until: datetime
     secrets: Iterable[str]  # iterated at each use: a token obtained mid-run is redacted too
+    backfill: bool = False  # --since/--until: no cursor moves
+    on_page: Callable[[], None] = lambda: None  # progress: a page was written
     files: dict[str, CaptureFile] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -92,13 +116,6 @@ class AccountContext:
         """Fetch every page of one request and append each to this account's `entity` capture.
 
         `capture_params` replaces the recorded params when the query is written into `path` itself."""
-        capture = self.files.get(entity)
-        if capture is None:
-            folder = self.landing / self.connector.platform / entity
-            capture = CaptureFile(
-                folder, capture_name(self.run_started, self.account_id, self.run_id), self.secrets
-            )
-            self.files[entity] = capture
         captured_params = (
             capture_params if capture_params is not None else {**(params or {}), **(json_body or {})}
         )
@@ -115,11 +132,11 @@ class AccountContext:
                 headers=headers,
                 stop=stop,
             ):
-                capture.write_page(
+                self.write_page(
+                    entity,
+                    endpoint,
                     fetched_at=page.fetched_at,
-                    account_id=self.account_id,
-                    endpoint=endpoint,
-                    object_id=object_id or self.account_id,
+                    object_id=object_id,
                     params=captured_params,
                     response=page.body,
                 )
@@ -132,6 +149,35 @@ class AccountContext:
             self.failed.add(entity)
             self.failures.append(f"{entity} ({object_id or self.account_id}): {exc}")
         return pages
+
+    def write_page(
+        self,
+        entity: str,
+        endpoint: str,
+        *,
+        fetched_at: datetime,
+        response: Any,
+        params: dict[str, Any] | None = None,
+        object_id: str | None = None,
+    ) -> None:
+        """Append one received page to this account's `entity` capture (opened on its first page)."""
+        self.attempted.add(entity)
+        capture = self.files.get(entity)
+        if capture is None:
+            folder = self.landing / self.connector.platform / entity
+            capture = CaptureFile(
+                folder, capture_name(self.run_started, self.account_id, self.run_id), self.secrets
+            )
+            self.files[entity] = capture
+        capture.write_page(
+            fetched_at=fetched_at,
+            account_id=self.account_id,
+            endpoint=endpoint,
+            object_id=object_id or self.account_id,
+            params=params,
+            response=response,
+        )
+        self.on_page()
 
     def commit(self) -> None:
         """Publish every capture file of this account (pages already received are good data)."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pipelines.extract import facebook, ga4, instagram, linkedin, tiktok, vk, x, youtube
+from pipelines.extract import facebook, ga4, instagram, linkedin, telegram, tiktok, vk, x, youtube
 from pipelines.extract.base import Connector
 
-# Every connector; its credential is one variable (a token, or GA4's service-account key file), bound to
-# one field of the Dagster resource in defs/extract.
+# Every connector; its credentials are variables (a token, GA4's service-account key file, Telegram's
+# api_id, api_hash and session), each bound to one field of the Dagster resource in defs/extract.
 CONNECTORS: dict[str, Connector] = {
     c.platform: c
     for c in (
@@ -18,7 +18,8 @@ CONNECTORS: dict[str, Connector] = {
         youtube.CONNECTOR,
         linkedin.CONNECTOR,
         ga4.CONNECTOR,
+        telegram.CONNECTOR,
     )
 }
 # Platforms with a connector still to come (read from exports or by hand until then).
-PLANNED = ("telegram",)
+PLANNED: tuple[str, ...] = ()

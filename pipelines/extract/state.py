@@ -2,7 +2,9 @@
 
 One file per platform (platforms may be extracted in parallel); per entity × account: the time of
 the last successful fetch. The next run starts from it
-minus the restatement lookback; a new data dir starts `SMM_EXTRACT_HORIZON_DAYS` back.
+minus the restatement lookback; a new data dir starts `SMM_EXTRACT_HORIZON_DAYS` back. A platform
+that numbers its items in order (Telegram message ids) also keeps the highest one fetched: the next
+run asks only for newer ones, plus the lookback's posts for their counters.
 """
 
 from __future__ import annotations
@@ -42,9 +44,11 @@ class ExtractState:
         self.platform = platform
         self.path = data_dir / "extract" / f"{platform}.json"
         self._cursors: dict[str, str] = {}
+        self._positions: dict[str, int] = {}
         if self.path.exists():
             loaded = json.loads(self.path.read_text(encoding="utf-8"))
             self._cursors = dict(loaded.get("last_success", {}))
+            self._positions = {k: int(v) for k, v in loaded.get("positions", {}).items()}
 
     @staticmethod
     def key(entity: str, account_id: str) -> str:
@@ -64,12 +68,24 @@ class ExtractState:
     def mark(self, entity: str, account_id: str, moment: datetime) -> None:
         self._cursors[self.key(entity, account_id)] = moment.astimezone(UTC).isoformat()
 
+    def position(self, entity: str, account_id: str) -> int | None:
+        """The highest item id fetched so far (None: never fetched)."""
+        return self._positions.get(self.key(entity, account_id))
+
+    def advance(self, entity: str, account_id: str, position: int) -> None:
+        """Record a completed fetch up to `position`; a position never moves back."""
+        key = self.key(entity, account_id)
+        self._positions[key] = max(position, self._positions.get(key, position))
+
     def save(self) -> None:
         """Write atomically: a temp file in the same folder, fsynced, then renamed over the old one."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temp = self.path.with_name(f".{self.path.name}.tmp")
         with temp.open("w", encoding="utf-8") as handle:
-            json.dump({"last_success": dict(sorted(self._cursors.items()))}, handle, indent=1)
+            document: dict[str, object] = {"last_success": dict(sorted(self._cursors.items()))}
+            if self._positions:
+                document["positions"] = dict(sorted(self._positions.items()))
+            json.dump(document, handle, indent=1)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, self.path)

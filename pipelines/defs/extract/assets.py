@@ -41,7 +41,7 @@ def _extract_asset(connector: Connector) -> dg.AssetsDefinition:
         key=extract_key(connector.platform),
         group_name=f"extract_{connector.platform}",
         description=f"{connector.platform} API pulled into landing/{connector.platform}/ as capture files "
-        f"(token: {connector.token_env}).",
+        f"(token: {', '.join(connector.credential_envs)}).",
         kinds={"python"},
         owners=OWNERS,
     )

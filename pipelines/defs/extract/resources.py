@@ -27,11 +27,14 @@ class PlatformApis(WarehousePaths):
     youtube_api_key: str = ""
     linkedin_token: str = ""
     ga4_credentials: str = ""  # the path of a service-account key file
+    telegram_api_id: str = ""
+    telegram_api_hash: str = ""
+    telegram_session: str = ""  # a Telethon StringSession
     api_base_url: str = ""
 
     def extract_env(self) -> dict[str, str]:
         """The variables the extractor reads, from this resource's values (never logged)."""
-        env = {c.token_env: getattr(self, _field(c.token_env)) for c in CONNECTORS.values()}
+        env = {name: getattr(self, _field(name)) for c in CONNECTORS.values() for name in c.credential_envs}
         env = {name: value for name, value in env.items() if value}
         if self.api_base_url:
             env[BASE_URL_ENV] = self.api_base_url
@@ -45,9 +48,10 @@ def platform_apis() -> PlatformApis:
     credentials must be skipped instead, so only the variables present when the code location loads
     are bound (set a token, then reload the location)."""
     secrets = {
-        _field(c.token_env): dg.EnvVar(c.token_env)
+        _field(name): dg.EnvVar(name)
         for c in CONNECTORS.values()
-        if os.environ.get(c.token_env)
+        for name in c.credential_envs
+        if os.environ.get(name)
     }
     base_url = {"api_base_url": dg.EnvVar(BASE_URL_ENV)} if os.environ.get(BASE_URL_ENV) else {}
     return PlatformApis(**secrets, **base_url)
