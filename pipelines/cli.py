@@ -299,11 +299,25 @@ def report(brand: str | None, kind: str, end: datetime | None, out: Path | None)
 )
 @click.option(
     "--scenarios",
-    default="full,rerun,empty,new-day",
+    default="full,rerun,empty,new-day,marginal,peer,dbt-sql",
     show_default=True,
-    help="Comma-separated subset of full,rerun,empty,new-day (full is required).",
+    help="Comma-separated subset of full,rerun,empty,new-day,marginal,peer,dbt-sql (full is required).",
 )
-def bench(scale: int, days: int, seed: int, out: Path | None, json_path: Path | None, scenarios: str) -> None:
+@click.option(
+    "--small-scale",
+    type=click.IntRange(1, 1000),
+    default=None,
+    help="The marginal scenario's smaller scale (same days and seed); default: a tenth of --scale, at least 1.",
+)
+def bench(
+    scale: int,
+    days: int,
+    seed: int,
+    out: Path | None,
+    json_path: Path | None,
+    scenarios: str,
+    small_scale: int | None,
+) -> None:
     """Benchmark the full pipeline per stage against a plain-DuckDB floor (see pipelines/bench/scenarios.py)."""
     from pipelines.bench.scenarios import main as bench_main
 
@@ -316,6 +330,7 @@ def bench(scale: int, days: int, seed: int, out: Path | None, json_path: Path | 
             seed,
             [s.strip() for s in scenarios.split(",") if s.strip()],
             echo=click.echo,
+            small_scale=small_scale,
         )
     )
 

@@ -119,6 +119,7 @@ def markdown(results: list[dict[str, Any]]) -> str:
             f"{max(run['peak_rss_mb'] for run in r['runs'].values()):.0f} | {both('rerun')} | "
             f"{both('new-day')} | {both('empty')} |"
         )
+    lines += comparisons_markdown(results)
     for r in results:
         lines += [
             "",
@@ -134,6 +135,44 @@ def markdown(results: list[dict[str, Any]]) -> str:
                 f"{s['mb']:.1f} | {s['rows_per_s']:,.0f} | {s['mb_per_s']:.1f} | {s['peak_rss_mb']:.0f} |"
             )
     return "\n".join(lines)
+
+
+def _pair(value: float | None, other: float | None, fmt: str = ".1f", unit: str = "") -> str:
+    if value is None or other is None:
+        return "–"
+    return f"{value:{fmt}}{unit} / {other:{fmt}}{unit}"
+
+
+def comparisons_markdown(results: list[dict[str, Any]]) -> list[str]:
+    """Issue 14's comparisons per scale (marginal cost, dlt peer, dbt overhead); none when not measured."""
+    measured = [r for r in results if {"marginal", "peer", "dbt_sql"} & set(r)]
+    if not measured:
+        return []
+    head = (
+        "| scale | marginal: from scale, + MB | Δ run s wall / CPU | Δ run × floor wall / CPU | "
+        "Δ ingest CPU s, × floor | dlt s wall / CPU | our ingest ÷ dlt wall / CPU | dbt step s | "
+        "same SQL, one connection s | dbt ÷ SQL | dbt overhead per node s |"
+    )
+    lines = ["", head, "|" + "---|" * (head.count("|") - 1)]
+    for r in measured:
+        m, peer, d, ratios = r.get("marginal", {}), r.get("peer", {}), r.get("dbt_sql", {}), r["ratios"]
+        has_m, has_d = "run_over_floor" in m, "dbt_over_raw" in d
+        lines.append(
+            f"| {r['params']['scale']} | "
+            + (f"{m['small_scale']}, +{m['extra_mb']:.0f}" if has_m else "–")
+            + f" | {_pair(m.get('run_wall_seconds'), m.get('run_cpu_seconds'))}"
+            + f" | {_pair(m.get('run_over_floor'), m.get('run_over_floor_cpu'), '.1f', '×')}"
+            + (f" | {m['ingest_cpu_seconds']:.1f}, {m['ingest_over_floor_cpu']:.1f}×" if has_m else " | –")
+            + f" | {_pair(peer.get('seconds'), peer.get('cpu_seconds'))}"
+            + f" | {_pair(ratios.get('ingest_over_dlt'), ratios.get('ingest_over_dlt_cpu'), '.2f', '×')}"
+            + (
+                f" | {d['dbt_wall_seconds']:.1f} | {d['seconds']:.2f} | {d['dbt_over_raw']:.1f}× | "
+                f"{d['overhead_per_node_s']:.3f} |"
+                if has_d
+                else " | – | – | – | – |"
+            )
+        )
+    return lines
 
 
 def main(argv: list[str]) -> int:

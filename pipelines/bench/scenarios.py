@@ -9,7 +9,11 @@ One invocation, on generated scale-K landing data of N days:
 - a RE-RUN on unchanged data (every run is a full rebuild today, so this is the cost of "nothing new");
 - an EMPTY-LANDING run (brands.yml only, empty data dir): the true fixed overhead;
 - a ONE-NEW-DAY run: day N+1's files (same seed) land beside the first N days, and the job runs again
-  on the data dir of the previous runs (see `_new_day`).
+  on the data dir of the previous runs (see `_new_day`);
+- MARGINAL cost: a full run at a smaller scale (same days and seed) beside the big one, its delta set
+  against the floor's cost for the extra bytes (bench/marginal.py);
+- a PEER: dlt loading the same capture files into DuckDB, normalised (bench/peer.py);
+- DBT-SQL: the full run's dbt build replayed as plain SQL in one DuckDB connection (bench/dbt_sql.py).
 
 Rows and MB are per stage input: landing records and bytes for ingest, lake rows and Parquet bytes for
 dbt, mart rows and the warehouse file for publish. MB = 10^6 bytes.
@@ -30,9 +34,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pipelines.bench.comparisons import comparison_lines
 from pipelines.bench.measured_run import MeasuredRun, measured_run
 
-SCENARIOS = ("full", "rerun", "empty", "new-day")
+# marginal, peer and dbt-sql are issue 14's comparisons, made in the same invocation as the runs.
+SCENARIOS = ("full", "rerun", "empty", "new-day", "marginal", "peer", "dbt-sql")
 # The issue's targets: pipeline ≤ 5× floor, peak ≤ 4 GB, one new day ≤ 10% of a full run, fixed overhead ≤ 20 s.
 TARGETS = {"full_over_floor": 5.0, "peak_rss_mb": 4000.0, "new_day_over_full": 0.10, "fixed_overhead_s": 20.0}
 _GEN_START = date(2026, 1, 1)  # the generator's default first day
@@ -297,9 +303,13 @@ def run_bench(
     out: Path | None = None,
     seed: int = 7,
     scenarios: Iterable[str] = SCENARIOS,
+    small_scale: int | None = None,
     echo: Echo = print,
 ) -> dict[str, Any]:
-    """Generate, measure the floor and every scenario; return all figures (see module doc)."""
+    """Generate, measure the floor and every scenario; return all figures (see module doc).
+
+    `small_scale` is the marginal scenario's smaller scale (default: a tenth of `scale`, at least 1).
+    """
     from pipelines.sandbox.generator import generate
 
     scenarios = list(scenarios)
@@ -351,6 +361,11 @@ def run_bench(
         "mb": _dir_mb(data / "lake", ".parquet"),
         "rows": next((s["rows"] for s in runs["full"]["stages"] if s["stage"] == "dbt"), 0.0),
     }
+    # Both read what the full run left (its landing, its dbt target): before any later run changes them.
+    if "dbt-sql" in scenarios:
+        result["dbt_sql"] = _dbt_sql(runs["full"], data, work, echo)
+    if "peer" in scenarios:
+        result["peer"] = _peer(landing, work, echo)
     if "rerun" in scenarios:
         runs["rerun"] = _measure("rerun", landing, data, work, echo)
     if "empty" in scenarios:
@@ -364,6 +379,9 @@ def run_bench(
         result["new_day"] = _new_day(root, landing, scale, days, seed, echo)
         result["new_day"]["floor"] = measure_floor(landing, f"**/{result['new_day']['day']}.jsonl")
         runs["new-day"] = _measure("new-day", landing, data, work, echo)
+    if "marginal" in scenarios:
+        small = small_scale if small_scale is not None else max(1, scale // 10)
+        result["marginal"] = _marginal(root / "small", small, scale, days, seed, result, runs["full"], echo)
     result["runs"] = runs
     result["ratios"] = ratios(result)
     result["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
@@ -371,6 +389,65 @@ def run_bench(
     if out is None:
         shutil.rmtree(root, ignore_errors=True)
     return result
+
+
+def _dbt_sql(full: dict[str, Any], data: Path, work: Path, echo: Echo) -> dict[str, Any]:
+    from pipelines.bench.dbt_sql import measure_dbt_sql
+    from pipelines.runtime.paths import DBT_PROJECT_DIR
+
+    dbt_wall = next((s["seconds"] for s in full["stages"] if s["stage"] == "dbt"), 0.0)
+    if not full["success"] or dbt_wall <= 0:
+        echo("== dbt-sql: skipped (the full run did not complete its dbt build)")
+        return {"skipped": "the full run did not complete its dbt build"}
+    echo("== dbt-sql: the full run's dbt build replayed as plain SQL in one DuckDB connection")
+    figures = measure_dbt_sql(data, DBT_PROJECT_DIR, work / "dbt_sql", dbt_wall)
+    echo(f"   {figures['nodes']} statements in {figures['seconds']:.2f}s (dbt: {dbt_wall:.1f}s)")
+    return figures
+
+
+def _peer(landing: Path, work: Path, echo: Echo) -> dict[str, Any]:
+    from pipelines.bench.peer import run_peer
+
+    echo("== peer: dlt loading the same .jsonl captures into DuckDB (normalised)")
+    figures = run_peer(landing, work / "peer")
+    if figures["success"]:
+        echo(
+            f"   {figures['seconds']:.1f}s wall, {figures['cpu_seconds']:.1f}s CPU, {figures['tables']} tables"
+        )
+    else:
+        echo(f"   FAILED\n{figures['log_tail']}")
+    return figures
+
+
+def _marginal(
+    root: Path,
+    small: int,
+    scale: int,
+    days: int,
+    seed: int,
+    result: dict[str, Any],
+    full: dict[str, Any],
+    echo: Echo,
+) -> dict[str, Any]:
+    """A full run at the smaller scale (same days, seed), and the marginal cost of the bigger one."""
+    from pipelines.bench.marginal import marginal_cost
+    from pipelines.sandbox.generator import generate
+
+    if small >= scale:
+        echo(f"== marginal: skipped (the small scale {small} must be below --scale {scale})")
+        return {"skipped": f"small scale {small} is not below scale {scale}"}
+    landing, data, work = root / "landing", root / "data", root / "work"
+    for folder in (landing, data, work):
+        shutil.rmtree(folder, ignore_errors=True)
+    echo(f"== marginal: scale {small} × {days} days beside scale {scale}")
+    generate(landing, days=days, seed=seed, scale=small)
+    floor = measure_floor(landing)
+    run = _measure(f"full-scale-{small}", landing, data, work, echo)
+    figures = marginal_cost(
+        {"scale": small, "floor": floor, "run": run},
+        {"scale": scale, "floor": result["floor"], "run": full},
+    )
+    return {**figures, "small": {"landing_mb": _dir_mb(landing), "floor": floor, "run": run}}
 
 
 def ratios(result: dict[str, Any]) -> dict[str, float | None]:
@@ -388,16 +465,30 @@ def ratios(result: dict[str, Any]) -> dict[str, float | None]:
     def over_floor(value: float, unit: str) -> float | None:
         return value / floor[unit] if floor.get(unit, 0) > 0 else None
 
+    marginal, peer, dbt_sql = result.get("marginal", {}), result.get("peer", {}), result.get("dbt_sql", {})
+    ingest_cpu = sum(s["cpu_seconds"] for s in full["stages"] if s["stage"].startswith("ingest "))
+
+    def over_peer(ours: float, unit: str) -> float | None:
+        return ours / peer[unit] if peer.get("success") and peer[unit] > 0 else None
+
     return {
         "full_over_floor": over_floor(full["wall_seconds"], "seconds"),
         "full_over_floor_cpu": over_floor(full["cpu_seconds"], "cpu_seconds"),
         "ingest_over_floor": over_floor(full["ingest_seconds"], "seconds"),
+        "ingest_over_floor_cpu": over_floor(ingest_cpu, "cpu_seconds"),
         "peak_rss_mb": max(r["peak_rss_mb"] for r in runs.values()),
         "new_day_over_full": share("new-day", "wall_seconds"),
         "new_day_over_full_cpu": share("new-day", "cpu_seconds"),
         "rerun_over_full": share("rerun", "wall_seconds"),
         "fixed_overhead_s": runs["empty"]["wall_seconds"] if "empty" in runs else None,
         "fixed_overhead_cpu_s": runs["empty"]["cpu_seconds"] if "empty" in runs else None,
+        "marginal_over_floor": marginal.get("run_over_floor"),
+        "marginal_over_floor_cpu": marginal.get("run_over_floor_cpu"),
+        "ingest_marginal_over_floor_cpu": marginal.get("ingest_over_floor_cpu"),
+        "ingest_over_dlt": over_peer(full["ingest_seconds"], "seconds"),
+        "ingest_over_dlt_cpu": over_peer(ingest_cpu, "cpu_seconds"),
+        "dbt_over_raw_sql": dbt_sql.get("dbt_over_raw"),
+        "dbt_overhead_per_node_s": dbt_sql.get("overhead_per_node_s"),
     }
 
 
@@ -465,6 +556,7 @@ def format_report(result: dict[str, Any]) -> str:
         lines.append(
             f"  {'rerun_over_full':18} {r['rerun_over_full']:10.2f}  (re-run on unchanged data: full rebuild)"
         )
+    lines += comparison_lines(result)
     return "\n".join(lines)
 
 
@@ -476,16 +568,23 @@ def main(
     seed: int,
     scenarios: Iterable[str],
     echo: Echo = print,
+    small_scale: int | None = None,
 ) -> int:
-    """CLI body: run, print, write JSON; exit 1 if any pipeline run failed."""
-    result = run_bench(scale, days, out=out, seed=seed, scenarios=scenarios, echo=echo)
+    """CLI body: run, print, write JSON; exit 1 if any pipeline run (or the peer) failed."""
+    result = run_bench(
+        scale, days, out=out, seed=seed, scenarios=scenarios, small_scale=small_scale, echo=echo
+    )
     echo("")
     echo(format_report(result))
     if json_path:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(result, indent=2, default=str))
         echo(f"\nwrote {json_path}")
-    return 0 if all(run["success"] for run in result["runs"].values()) else 1
+    runs = [
+        *result["runs"].values(),
+        result.get("marginal", {}).get("small", {}).get("run", {"success": True}),
+    ]
+    return 0 if all(run["success"] for run in runs) and result.get("peer", {}).get("success", True) else 1
 
 
 if __name__ == "__main__":
