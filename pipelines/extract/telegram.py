@@ -102,7 +102,7 @@ def telethon_client(credentials: Credentials, retry: RetrySettings) -> TelethonC
         flood_sleep_threshold=0,  # every flood wait comes to us: bounded, counted
         request_retries=retry.attempts,
         connection_retries=retry.attempts,
-        timeout=int(retry.timeout_seconds),
+        timeout=retry.timeout_seconds,
         receive_updates=False,
     )
 
@@ -304,30 +304,29 @@ async def _walk(
     batch: list[Any] = []
     highest, lowest = 0, None
     attempt = 1
-    while True:
-        resume = dict(kwargs) if lowest is None else {**kwargs, "offset_id": lowest, "offset_date": None}
-        session.stats.requests += 1
-        try:
-            async for message in client.iter_messages(channel, **resume):
-                date = getattr(message, "date", None)
-                if down_to is not None and date is not None and date < down_to:
-                    break
-                batch.append(message)
-                highest, lowest = max(highest, message.id), message.id
-                if len(batch) == PAGE:
-                    _write_messages(ctx, session, batch, params)
-                    batch = []
-            break
-        except errors.FloodError as exc:
-            await session.flood_wait(exc, attempt)
-            attempt += 1
-        except (errors.RPCError, OSError) as exc:  # OSError: timeouts and dropped connections too
-            if batch:  # messages received before the error are real snapshots: kept
-                _write_messages(ctx, session, batch, params)
-            raise session.translate(exc) from None
-    if batch:
-        _write_messages(ctx, session, batch, params)
-    return highest
+    try:
+        while True:
+            resume = dict(kwargs) if lowest is None else {**kwargs, "offset_id": lowest, "offset_date": None}
+            session.stats.requests += 1
+            try:
+                async for message in client.iter_messages(channel, **resume):
+                    date = getattr(message, "date", None)
+                    if down_to is not None and date is not None and date < down_to:
+                        break
+                    batch.append(message)
+                    highest, lowest = max(highest, message.id), message.id
+                    if len(batch) == PAGE:
+                        _write_messages(ctx, session, batch, params)
+                        batch = []
+                return highest
+            except errors.FloodError as exc:
+                await session.flood_wait(exc, attempt)
+                attempt += 1
+            except (errors.RPCError, OSError) as exc:  # OSError: timeouts and dropped connections too
+                raise session.translate(exc) from None
+    finally:
+        if batch:  # the last part-page; also when the walk failed: those are real snapshots
+            _write_messages(ctx, session, batch, params)
 
 
 def _write_messages(

@@ -11,10 +11,13 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import dagster as dg
 import polars as pl
 import pytest
 from telethon import errors
 
+from pipelines.defs.extract.assets import ASSETS, extract_key
+from pipelines.defs.extract.resources import platform_apis
 from pipelines.extract import telegram
 from pipelines.extract.http import RetrySettings
 from pipelines.extract.registry import CONNECTORS
@@ -264,18 +267,21 @@ def test_a_flood_wait_is_waited_out_and_the_walk_resumes_below_the_last_message(
     assert "retries" in result.line() and "10.0s waited" in result.line()
 
 
-def test_a_flood_wait_beyond_the_bound_fails_that_endpoint_and_keeps_the_cursor(landing):
-    own = FakeChannel(OWN, "Aurora", "aurora", 1, _history(OWN, 30), history_faults=[(0, flood(3600))])
+def test_a_flood_wait_beyond_the_bound_fails_that_endpoint_keeps_what_came_and_the_cursor(landing):
+    own = FakeChannel(OWN, "Aurora", "aurora", 1, _history(OWN, 30), history_faults=[(10, flood(3600))])
     waits = Waits()
-    summary = _run(
-        FakeTelegram([own, FakeChannel(RIVAL, "Boreal", "boreal", 1, _history(RIVAL, 1))]), landing, waits
-    )
+    rival = FakeChannel(RIVAL, "Boreal", "boreal", 1, _history(RIVAL, 1))
+    summary = _run(FakeTelegram([own, rival]), landing, waits)
     (result,) = summary.platforms
     (failure,) = result.failures
-    assert failure.startswith(
-        f"telegram {OWN} messages ({OWN}): flood wait of 3600s exceeds SMM_EXTRACT_MAX_WAIT_SECONDS"
+    assert failure == (
+        f"telegram {OWN} messages ({OWN}): flood wait of 3600s exceeds SMM_EXTRACT_MAX_WAIT_SECONDS "
+        "(60s); fetched again next run"
     )
     assert waits.seconds == [] and result.accounts_ok == [str(RIVAL)]
+    rows, _ = _rows(landing, "messages")
+    own_ids = sorted(rows.filter(pl.col("channel_id") == str(OWN))["message_id"].to_list())
+    assert own_ids == list(range(21, 31))  # the 10 newest, received before the wait: kept
     state = ExtractState(landing.parent / "data", "telegram")
     assert state.position("messages", str(OWN)) is None and state.last_success("messages", str(OWN)) is None
     assert state.last_success("channel", str(OWN)) is not None  # the channel snapshot was fine
@@ -356,11 +362,37 @@ def test_missing_variables_skip_the_platform_and_a_malformed_api_id_is_bad_confi
         _run(fake, landing, env={**ENV, "SMM_TELEGRAM_API_ID": "abc"})
 
 
-def test_telegram_is_registered_with_its_three_variables():
+def test_telegram_is_registered_and_its_three_variables_are_bound_in_dagster(monkeypatch):
     connector = CONNECTORS["telegram"]
     assert connector.credential_envs == (
         "SMM_TELEGRAM_SESSION",
         "SMM_TELEGRAM_API_ID",
         "SMM_TELEGRAM_API_HASH",
     )
-    assert connector.open_client is not None
+    assert extract_key("telegram") in {a.key for a in ASSETS}
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SMM_API_BASE_URL", raising=False)
+    apis = platform_apis()
+    assert isinstance(apis.telegram_session, dg.EnvVar)
+    with dg.build_resources({"apis": apis}) as resources:  # resolved by Dagster, as in a run
+        assert {k: v for k, v in resources.apis.extract_env().items() if "TELEGRAM" in k} == ENV
+
+
+def test_the_real_client_refuses_a_malformed_session_string_naming_the_variable(landing):
+    # The registered connector's own Telethon factory: a session string it cannot decode fails every
+    # channel with the variable to renew, before any connection is tried.
+    summary = extract(
+        [CONNECTORS["telegram"]],
+        load_brands(landing / "brands.yml"),
+        landing,
+        landing.parent / "data",
+        retry=FAST,
+        env={**ENV, "SMM_TELEGRAM_SESSION": "not-a-session"},
+    )
+    failures = summary.platforms[0].failures
+    assert failures == [
+        f"telegram {channel}: token rejected (the session string is not a Telethon StringSession); "
+        "renew SMM_TELEGRAM_SESSION"
+        for channel in (OWN, RIVAL)
+    ]
