@@ -8,7 +8,8 @@ rest come from the cache. So a run without a partition (`smm run`, the landing s
 of a range (the Dagster backfill UI, `smm run --since/--until`, the daily schedule) differ only in
 which files they force.
 
-Pure functions, so the rules have unit tests without a Dagster instance.
+Pure functions, so the rules have unit tests without a Dagster instance, and deciding a plan
+(`smm run --if-changed`) never imports Dagster; the partitions definition is in defs/ingest/partitions.py.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from datetime import date
-
-import dagster as dg
 
 from pipelines.runtime.run_options import RunOptions
 
@@ -36,12 +35,6 @@ def first_fetch_date() -> date:
         return date.fromisoformat(raw)
     except ValueError:
         raise ValueError(f"{FIRST_FETCH_DATE_ENV}={raw!r} is not a date; use YYYY-MM-DD") from None
-
-
-# end_offset=1: today's partition exists from midnight UTC, as the 06:00 captures are fetched today.
-FETCH_DATE_PARTITIONS = dg.DailyPartitionsDefinition(
-    start_date=first_fetch_date().isoformat(), timezone="UTC", end_offset=1
-)
 
 
 def reparse_options(tag_options: RunOptions, partition_range: tuple[str, str] | None) -> RunOptions:

@@ -24,7 +24,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import pyarrow.parquet as pq
 
 from pipelines.ingest.landing import Refusal
 from pipelines.runtime.disk import disk_full_is_fatal
@@ -94,6 +93,8 @@ def _visible(path: Path, root: Path) -> bool:
 
 def lake_rows_loaded(paths: Paths) -> int:
     """Rows in the lake datasets (config tables excluded), from Parquet footers only."""
+    import pyarrow.parquet as pq  # here, not at the top: `smm run --if-changed` never needs it
+
     if not paths.lake.is_dir():
         return 0
     files = [

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from pipelines.defs.ingest.partitions import FETCH_DATE_PARTITIONS
 from pipelines.runner import run_tags
 from pipelines.runtime.partitions import (
-    FETCH_DATE_PARTITIONS,
     RANGE_END_TAG,
     RANGE_START_TAG,
     first_fetch_date,

@@ -1,7 +1,7 @@
 """Ingest assets: one per landing platform × entity, plus the brands config tables.
 
-Each asset is partitioned by fetch date (runtime/partitions.py). What it parses is the run plan's
-(runtime/run_plan.py, computed once per run by the `warehouse` resource): new or changed files, plus
+Each asset is partitioned by fetch date (defs/ingest/partitions.py; the rules: runtime/partitions.py).
+What it parses is the run plan's (runtime/run_plan.py, computed once per run by the `warehouse` resource): new or changed files, plus
 those a full refresh, a date range or a partition backfill forces; every other file's parse comes from
 the parse cache. It parses its landing
 files into a typed lake dataset (Parquet, Hive folders by fetch date), sends every rejected line or record to quarantine with its reason, and reports the
@@ -14,6 +14,7 @@ import warnings
 
 import dagster as dg
 
+from pipelines.defs.ingest.partitions import FETCH_DATE_PARTITIONS
 from pipelines.defs.quality.checks import raw_check_specs, raw_results, validate_ingest
 from pipelines.defs.resources import WarehouseRun
 from pipelines.ingest.brands import config_tables, load_brands
@@ -21,7 +22,6 @@ from pipelines.ingest.lake import replace_dataset_dir, write_parquet_atomic
 from pipelines.ingest.landing import scan_landing
 from pipelines.ingest.parse_cache import ingest_cached
 from pipelines.runtime.memory import release_freed_memory
-from pipelines.runtime.partitions import FETCH_DATE_PARTITIONS
 from pipelines.schemas import DATASETS, Dataset
 
 # backfill_policy is marked beta in Dagster 1.13; the single-run policy is what the backfill UI test
