@@ -101,3 +101,11 @@ def test_a_pipe_or_a_log_gets_plain_lines():
     assert type(progress) is Progress
     progress.platform_started("vk", 1)
     assert said == ["vk: 1 account to fetch"]
+
+
+def test_a_malformed_telegram_api_id_is_bad_configuration(fake_telegram, monkeypatch):
+    monkeypatch.setenv("SMM_TELEGRAM_API_ID", "my-app")
+    result = CliRunner().invoke(main, ["extract", "--platform", "telegram"])
+    assert result.exit_code == 2, result.output
+    assert "SMM_TELEGRAM_API_ID='my-app' is not a number" in result.output
+    assert fake_telegram.credentials is None  # nothing was attempted
