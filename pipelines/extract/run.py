@@ -1,8 +1,8 @@
 """One extraction run: every selected platform, every configured account, one summary.
 
-A platform without its token variable (or another variable it needs) is skipped with a note. An invalid token stops that account
-with one line naming the variable to renew; a spent daily quota stops that platform; any other
-failure fails that endpoint of that account. Everything else goes on.
+A platform without its token variable (or another variable it needs) is skipped with a note. An
+invalid token stops that account with one line naming the variable to renew; a spent daily quota
+stops that platform; any other failure fails that endpoint of that account. Everything else goes on.
 """
 
 from __future__ import annotations
@@ -137,7 +137,8 @@ class _PlatformRun:
             if connector.platform in b.accounts and (b.own or not connector.own_only)
         ]
         if missing:
-            result.skipped = f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set"
+            names = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
+            result.skipped = f"{names} {'is' if len(missing) == 1 else 'are'} not set"
         elif not accounts:
             result.skipped = "no account in brands.yml" + (" of an own brand" if connector.own_only else "")
         if result.skipped:
