@@ -396,3 +396,24 @@ def test_the_real_client_refuses_a_malformed_session_string_naming_the_variable(
         "renew SMM_TELEGRAM_SESSION"
         for channel in (OWN, RIVAL)
     ]
+
+
+def test_the_dagster_asset_runs_the_connector_with_the_resource_variables_and_reports_metadata(landing):
+    from pipelines.defs.extract.assets import _extract_asset
+    from pipelines.defs.extract.resources import PlatformApis
+
+    fake = FakeTelegram(
+        [FakeChannel(OWN, "Aurora", "aurora", 1, _history(OWN, 120)), FakeChannel(RIVAL, "B", "b", 1, [])]
+    )
+    apis = PlatformApis(
+        landing_dir=str(landing),
+        data_dir=str(landing.parent / "data"),
+        telegram_api_id="123456",
+        telegram_api_hash=API_HASH,
+        telegram_session=SESSION,
+    )
+    asset = _extract_asset(telegram.connector(fake.factory, sleep=Waits()))
+    result = dg.materialize([asset], resources={"apis": apis})
+    metadata = result.asset_materializations_for_node("extract__telegram")[0].metadata
+    assert (metadata["pages"].value, metadata["records"].value, metadata["files"].value) == (4, 122, 3)
+    assert fake.credentials == telegram.Credentials(123456, API_HASH, SESSION)
