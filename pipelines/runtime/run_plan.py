@@ -200,11 +200,12 @@ def confirm_window(
     return DbtPlan("incremental", f"{plan.reason}; widened to the lake partitions that changed", wider)
 
 
-def dbt_vars(plan: DbtPlan) -> dict[str, str]:
-    """The dbt `--vars` the incremental models read their window from (macro `in_build_window`)."""
+def build_window(plan: DbtPlan) -> str:
+    """The window the incremental models rebuild, as macro `in_build_window` reads it: "all",
+    "none" or "<first>..<last>" (ISO dates)."""
     if not plan.incremental:
-        return {"build_window": "all"}
+        return "all"
     if plan.window is None:
-        return {"build_window": "none"}
+        return "none"
     first, last = plan.window
-    return {"build_window": f"{first.isoformat()}..{last.isoformat()}"}
+    return f"{first.isoformat()}..{last.isoformat()}"

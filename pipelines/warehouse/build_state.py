@@ -89,6 +89,24 @@ def record_state(
         con.executemany("insert into ops.lake_partitions values (?, ?, ?)", rows)
 
 
+# The window dbt's incremental models rebuild (macro `in_build_window`), written into the build file
+# before dbt starts and dropped when it is done. Not `--vars`: dbt re-parses the whole project
+# whenever those change, and the window changes every run.
+BUILD_WINDOW_TABLE = "ops.dbt_build_window"
+
+
+def write_build_window(con: duckdb.DuckDBPyConnection, window: str) -> None:
+    """Tell the coming dbt build which fetch dates to rebuild (`run_plan.build_window`)."""
+    con.execute("create schema if not exists ops")
+    con.execute(f"create or replace table {BUILD_WINDOW_TABLE} (window_spec varchar not null)")
+    con.execute(f"insert into {BUILD_WINDOW_TABLE} values (?)", [window])
+
+
+def drop_build_window(con: duckdb.DuckDBPyConnection) -> None:
+    """The window served one build; the publication keeps `ops.build_state` to explain it."""
+    con.execute(f"drop table if exists {BUILD_WINDOW_TABLE}")
+
+
 def incremental_relations(manifest: Path) -> list[tuple[str, str]]:
     """(schema, table) of every incremental model in the dbt manifest."""
     nodes = json.loads(manifest.read_text())["nodes"].values()

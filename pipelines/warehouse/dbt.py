@@ -5,7 +5,6 @@ Kept pure where possible so the rules (which build file, which env) have unit te
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -19,7 +18,6 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtP
 
 from pipelines.runtime.paths import DBT_PROJECT_DIR, Paths
 from pipelines.runtime.pii import KEY_ENV, pii_key
-from pipelines.runtime.run_plan import DbtPlan, dbt_vars
 from pipelines.warehouse.freshness import DAILY_FRESHNESS, FRESHNESS_GROUPS
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -62,14 +60,15 @@ def dbt_environment(paths: Paths) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def build_args(plan: DbtPlan, *, full_refresh: bool = False) -> list[str]:
+def build_args(*, full_refresh: bool = False) -> list[str]:
     """`dbt build` arguments for a run (selection comes from the Dagster context).
 
-    The plan's window reaches the incremental models as `--vars` (macro `in_build_window`), never
-    through the environment. Unit tests check formulas on fixed rows, not the data: they run in
-    `make test` (tests/integration/test_pipeline.py), not in every production build (as dbt
-    recommends), which saves ~9 node-seconds of every run."""
-    args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars(plan))]
+    No `--vars`: dbt re-parses the whole project whenever they change (~10 s), and the window changes
+    every run; it reaches the incremental models through the build file instead
+    (warehouse/build_state.py `write_build_window`). Unit tests check formulas on fixed rows, not the
+    data: they run in `make test` (tests/integration/test_pipeline.py), not in every production build
+    (as dbt recommends), which saves ~9 node-seconds of every run."""
+    args = ["build", "--exclude-resource-type", "unit_test"]
     if full_refresh:
         args.append("--full-refresh")
     return args

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import dagster as dg
 from dbt.cli.main import cli as dbt_cli
 
 from pipelines.runtime.paths import DBT_PROJECT_DIR, resolve_paths
-from pipelines.runtime.run_plan import DbtPlan
+from pipelines.warehouse.build_state import BUILD_WINDOW_TABLE
 from pipelines.warehouse.dbt import SmmDbtTranslator, build_args, dbt_env
 
 
@@ -27,24 +26,21 @@ def _as_dbt_reads(args: list[str]) -> tuple[str, dict]:
     return args[0], command.make_context(args[0], args[1:]).params
 
 
-def test_dbt_reads_the_build_args_as_a_build_of_the_plans_window_without_unit_tests(monkeypatch) -> None:
+def test_dbt_reads_the_build_args_as_a_build_without_unit_tests_or_vars(monkeypatch) -> None:
     monkeypatch.setenv("DBT_PROFILES_DIR", str(DBT_PROJECT_DIR))  # the parser checks the dir exists
-    plan = DbtPlan("incremental", "2 landing files changed", (date(2026, 1, 1), date(2026, 1, 2)))
-    command, options = _as_dbt_reads(build_args(plan))
+    command, options = _as_dbt_reads(build_args())
     assert command == "build"
     assert options["exclude_resource_types"] == ("unit_test",)  # unit tests run in `make test` only
     assert options["full_refresh"] is False
-    # The var the incremental models' macro reads, in the "<first>..<last>" form it accepts.
-    [name] = options["vars"]
-    assert f"var('{name}'" in (DBT_PROJECT_DIR / "macros" / "in_build_window.sql").read_text()
-    assert options["vars"] == {name: "2026-01-01..2026-01-02"}
+    assert not options["vars"]  # the window is in the build file: dbt's partial parse survives runs
+    # The table the incremental models' macro reads the window from is the one the pipeline writes.
+    assert BUILD_WINDOW_TABLE in (DBT_PROJECT_DIR / "macros" / "in_build_window.sql").read_text()
 
 
 def test_full_refresh_only_when_asked(monkeypatch) -> None:
     monkeypatch.setenv("DBT_PROFILES_DIR", str(DBT_PROJECT_DIR))
-    plan = DbtPlan("full", "the dbt project changed")
-    assert _as_dbt_reads(build_args(plan, full_refresh=True))[1]["full_refresh"] is True
-    assert _as_dbt_reads(build_args(plan))[1]["full_refresh"] is False
+    assert _as_dbt_reads(build_args(full_refresh=True))[1]["full_refresh"] is True
+    assert _as_dbt_reads(build_args())[1]["full_refresh"] is False
 
 
 def test_models_grouped_by_layer_and_keyed_under_warehouse() -> None:

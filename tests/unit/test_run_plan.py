@@ -22,7 +22,7 @@ from pipelines.runtime.inputs import (
 from pipelines.runtime.paths import resolve_paths
 from pipelines.runtime.pii import KEY_ENV
 from pipelines.runtime.run_options import RunOptions
-from pipelines.runtime.run_plan import DbtPlan, confirm_window, dbt_vars, plan_run
+from pipelines.runtime.run_plan import DbtPlan, build_window, confirm_window, plan_run
 from pipelines.warehouse.dbt import build_args
 
 CODE = {"parse": "p1", "dbt": "d1", "pipeline": "x1"}
@@ -197,10 +197,12 @@ def test_a_lake_partition_that_disappeared_or_an_unpartitioned_change_builds_in_
         (DbtPlan("incremental", "why", (date(2026, 3, 1), date(2026, 3, 3))), "2026-03-01..2026-03-03"),
     ],
 )
-def test_the_window_reaches_dbt_as_vars_on_the_command_line(plan: DbtPlan, window: str) -> None:
-    assert dbt_vars(plan) == {"build_window": window}
-    args = build_args(plan)
-    assert json.loads(args[args.index("--vars") + 1]) == {"build_window": window}
+def test_the_window_reaches_dbt_in_the_form_its_macro_reads_and_never_as_vars(
+    plan: DbtPlan, window: str
+) -> None:
+    assert build_window(plan) == window
+    args = build_args()
+    assert "--vars" not in args  # changing --vars makes dbt re-parse the whole project
     assert "--full-refresh" not in args
 
 

@@ -19,12 +19,14 @@ from pipelines.runtime.inputs import record_inputs
 from pipelines.runtime.paths import resolve_paths
 from pipelines.runtime.pause import pause_point
 from pipelines.runtime.pii import KEY_ENV, using_demo_key
-from pipelines.runtime.run_plan import DbtPlan, confirm_window
+from pipelines.runtime.run_plan import DbtPlan, build_window, confirm_window
 from pipelines.warehouse.build_state import (
+    drop_build_window,
     incremental_relations,
     lake_partitions,
     record_state,
     seed_incremental_tables,
+    write_build_window,
 )
 from pipelines.warehouse.dbt import (
     DBT_EXECUTABLE,
@@ -79,16 +81,19 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     # One target folder per data dir, reused run after run: bounded disk (a folder per run grows by
     # ~20 MB each time), dbt's partial parse is reused, and dbt's log sits beside the data it built.
     # Selected models on a copy of the publication under a full plan: their incremental tables restart.
-    args = build_args(plan, full_refresh=partial and not plan.incremental)
+    args = build_args(full_refresh=partial and not plan.incremental)
+    with duckdb.connect(str(paths.build_db)) as con:
+        write_build_window(con, build_window(plan))
     with dbt_environment(paths):
         invocation = dbt.cli(args, context=context, target_path=paths.build_dir / "dbt_target")
         for event in invocation.stream():
             yield event
             pause_point("dbt")  # test hook (no-op unless set): dbt is mid-way through the build file
-    if whole_project:
-        # Only a build of every model is up to date with the whole lake; a partial one keeps the record
-        # it copied, so the next full-project build still covers what this one skipped.
-        with duckdb.connect(str(paths.build_db)) as con:
+    with duckdb.connect(str(paths.build_db)) as con:
+        drop_build_window(con)
+        if whole_project:
+            # Only a build of every model is up to date with the whole lake; a partial one keeps the
+            # record it copied, so the next full-project build still covers what this one skipped.
             record_state(con, checked.plan.with_dbt(plan), partitions)
             record_inputs(con, checked.inputs)
 
