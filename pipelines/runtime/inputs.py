@@ -28,7 +28,12 @@ from pipelines.runtime.pii import pii_key
 # `parse` what a landing file parses into (the parse cache and the lake), `dbt` the models built from
 # the lake, `pipeline` the rest (validation suites, orchestration): it changes no data.
 CODE_PARTS: dict[str, tuple[str, ...]] = {
-    "parse": ("pipelines/schemas.py", "pipelines/ingest/parse.py", "pipelines/parsers/*.py"),
+    "parse": (
+        "pipelines/schemas.py",
+        "pipelines/ingest/parse.py",
+        "pipelines/ingest/columnar*.py",
+        "pipelines/parsers/*.py",
+    ),
     "dbt": (
         "dbt_project/dbt_project.yml",
         "dbt_project/profiles.yml",
