@@ -6,6 +6,7 @@ document and test them. These tests turn any drift into a failure naming what to
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -129,3 +130,60 @@ def test_no_source_test_repeats_a_raw_suite_not_null_rule(dataset: Dataset) -> N
     assert not repeated, (
         f"{path.name}, table {dataset.name}: remove not_null (the raw suite checks it): {repeated}"
     )
+
+
+def _staging_views() -> list[tuple[Path, dict[str, Any], str]]:
+    """(models YAML, model entry, source dataset) of every staging view reading one lake dataset."""
+    found = []
+    for path in sorted(STAGING.glob("*/_*__models.yml")):
+        if path.parent.name in NOT_IN_REGISTRY:
+            continue
+        for model in yaml.safe_load(path.read_text()).get("models", []):
+            sql = (path.parent / f"{model['name']}.sql").read_text()
+            sources = re.findall(r"source\('lake', '(\w+)'\)", sql)
+            if "materialized='incremental'" not in sql and len(sources) == 1:
+                found.append((path, model, sources[0], sql))
+    return found
+
+
+def _passes_through(sql: str, column: str) -> bool:
+    """The view selects the lake column as is, under its own name (a bare `column,` line)."""
+    return re.search(rf"^\s+{re.escape(column)},?\s*$", sql, re.MULTILINE) is not None
+
+
+def test_no_staging_view_test_repeats_a_raw_suite_rule() -> None:
+    """A staging view selects its lake dataset row for row: a key column it passes through unchanged
+    is non-NULL and unique exactly when the lake's is, which the raw suite checks during ingest.
+    The same test on the view is one more dbt node on every run for nothing (incremental staging
+    models keep theirs: their uniqueness depends on the incremental merge, not on the lake)."""
+    from expectations.raw import RAW_SUITES
+
+    assert _staging_views(), "no staging view found: has the staging folder layout changed?"
+    repeated = []
+    for path, model, source, sql in _staging_views():
+        rules = RAW_SUITES[source].rules
+        not_null = {r.kwargs["column"] for r in rules if r.expectation == "ExpectColumnValuesToNotBeNull"}
+        unique = [
+            set(r.kwargs["column_list"]) for r in rules if r.expectation == "ExpectCompoundColumnsToBeUnique"
+        ]
+        for column in model.get("columns", []):
+            name = column["name"]
+            if (
+                "not_null" in (column.get("data_tests") or [])
+                and name in not_null
+                and _passes_through(sql, name)
+            ):
+                repeated.append(f"{path.name} {model['name']}.{name}: not_null")
+        for test in model.get("data_tests") or []:
+            columns = (
+                (test.get("unique_combination") or {}).get("arguments", {}).get("combination_of_columns")
+            )
+            nullable_part = columns and not set(columns) <= not_null
+            if (
+                columns
+                and set(columns) in unique
+                and not nullable_part
+                and all(_passes_through(sql, c) for c in columns)
+            ):
+                repeated.append(f"{path.name} {model['name']}: unique_combination {columns}")
+    assert not repeated, f"remove these tests (the raw suite checks the same on the lake): {repeated}"
