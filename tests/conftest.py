@@ -80,3 +80,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     )
     if missing:
         raise pytest.UsageError(f"add to SHARED_RUN_MODULES in tests/conftest.py: {'; '.join(missing)}")
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The reliability suite's measured figures, whatever the capture mode (-s or not) and whichever
+    worker measured them (pytest-xdist gives each worker a folder inside the controller's base temp
+    dir). Here, not in tests/reliability/conftest.py: the xdist controller collects nothing, so it
+    never loads a sub-folder's conftest."""
+    from tests.reliability.helpers import FIGURES_FILE
+
+    factory = getattr(terminalreporter.config, "_tmp_path_factory", None)
+    if factory is None:
+        return
+    for path in sorted(factory.getbasetemp().rglob(FIGURES_FILE)):
+        terminalreporter.section("reliability figures")
+        terminalreporter.write_line(f"(also in {path})")
+        terminalreporter.write_line(path.read_text())

@@ -23,6 +23,7 @@ import pytest
 from pipelines.sandbox.generator import generate
 from pipelines.warehouse.publish import MART_TABLES
 from tests.reliability.helpers import (
+    FIGURES_FILE,
     PROJECT_ROOT,
     RUN_TIMEOUT,
     Figures,
@@ -38,20 +39,6 @@ from tests.reliability.mutations import KINDS, mutate_unit
 from tests.reliability.seeds import valid_units
 
 RUNS = 4
-FIGURES_FILE = "reliability_figures.json"
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """The measured figures, whatever the capture mode (-s or not) and whichever worker measured them
-    (pytest-xdist gives each worker a folder inside the controller's base temp dir)."""
-    factory = getattr(terminalreporter.config, "_tmp_path_factory", None)
-    if factory is None:
-        return
-    for path in sorted(factory.getbasetemp().rglob(FIGURES_FILE)):
-        if path.exists():
-            terminalreporter.section("reliability figures")
-            terminalreporter.write_line(f"(also in {path})")
-            terminalreporter.write_line(path.read_text())
 
 
 @pytest.fixture(scope="session")

@@ -162,6 +162,10 @@ def snapshot_diff(a: dict[str, list[tuple]], b: dict[str, list[tuple]]) -> dict[
     return diffs
 
 
+# Where each worker keeps its figures, inside its base temp dir (the summary hook: tests/conftest.py).
+FIGURES_FILE = "reliability_figures.json"
+
+
 class Figures:
     """Measured figures per guarantee, kept in a JSON file and printed at the end of the session."""
 
