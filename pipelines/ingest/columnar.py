@@ -40,6 +40,7 @@ from pipelines.parsers.base import (
     LATEST,
     Capture,
     Rejected,
+    platform_text,
 )
 from pipelines.schemas import UTC_TS, Dataset
 
@@ -63,6 +64,9 @@ _READS = {
     "count": "if v is not None and (type(v) is not int or not 0 <= v < I): raise U",
     # A string for a column expression to check (a timestamp, a text).
     "string": "if v is not None and type(v) is not str: raise U",
+    # to_bool: booleans, and the 0/1 flags VK uses.
+    "boolean": "if v is not None and type(v) is not bool:\n    if type(v) is int and v in (0, 1): v = bool(v)\n"
+    "    else: raise U",
     # A value compared with strings only (a message kind): anything else compares unequal.
     "loose": "if type(v) is not str: v = None",
     # A rule over a whole sub-tree: the field's own function.
@@ -82,6 +86,10 @@ class Field:
     read: Callable[[Any], Any] | None = None
     check: Callable[[str], pl.Expr] | None = None
     convert: Callable[[str], pl.Expr] | None = None
+    # The parser's own function for the (few) values `check` is false on, instead of failing the line.
+    fix: Callable[[str], Any] | None = None
+    # The paths a path-less custom field reads in the record (for the differential test's edge values).
+    reads: tuple[tuple[str, ...], ...] = ()
 
 
 def ident(*path: str) -> Field:
@@ -96,6 +104,10 @@ def count(*path: str) -> Field:
     return Field(path, "count", pl.Int64())
 
 
+def boolean(*path: str) -> Field:
+    return Field(path, "boolean", pl.Boolean())
+
+
 def loose(*path: str) -> Field:
     return Field(path, "loose", pl.String())
 
@@ -106,8 +118,15 @@ def timestamp(*path: str) -> Field:
 
 
 def text(*path: str, html_escaped: bool) -> Field:
-    """`platform_text` on a string it leaves unchanged (an int id or a repairable text: the parser's)."""
-    return Field(path, "string", pl.String(), check=partial(_text_ok, html_escaped=html_escaped))
+    """`platform_text` of a string: the few texts it may change (an entity to unescape, a mojibake
+    hint) go through `platform_text` itself, the rest are unchanged. An int id here is the parser's."""
+    return Field(
+        path,
+        "string",
+        pl.String(),
+        check=partial(_text_unchanged, html_escaped=html_escaped),
+        fix=partial(platform_text, field=".".join(path), html_escaped=html_escaped),
+    )
 
 
 def epoch_seconds(*path: str) -> Field:
@@ -115,10 +134,13 @@ def epoch_seconds(*path: str) -> Field:
     return Field(path, "integer", pl.Int64(), check=_epoch_ok, convert=_epoch)
 
 
-def custom(read: Callable[[Any], Any], dtype: pl.DataType, *path: str) -> Field:
-    """A value whose rule needs the whole sub-tree (a sum over reactions, the first reference of a kind):
-    `read` mirrors the parser on inputs it is certain about and raises `_Uncertain` otherwise."""
-    return Field(path, "custom", dtype, read)
+def custom(
+    read: Callable[[Any], Any], dtype: pl.DataType, *path: str, reads: tuple[tuple[str, ...], ...] = ()
+) -> Field:
+    """A value whose rule needs the whole sub-tree (a sum over reactions, the first reference of a kind;
+    no path: the record itself): `read` mirrors the parser on inputs it is certain about and raises
+    `_Uncertain` otherwise."""
+    return Field(path, "custom", dtype, read, reads=reads)
 
 
 def _compile_reader(fields: list[Field]) -> Callable[[Any], tuple[Any, ...]]:
@@ -142,8 +164,11 @@ def _compile_reader(fields: list[Field]) -> Callable[[Any], tuple[Any, ...]]:
                 ]
     values = []
     for index, f in enumerate(fields):
-        parent = objects[f.path[:-1]]
-        lines.append(f"    v = None if {parent} is None else {parent}.get({f.path[-1]!r})")
+        if f.path:
+            parent = objects[f.path[:-1]]
+            lines.append(f"    v = None if {parent} is None else {parent}.get({f.path[-1]!r})")
+        else:
+            lines.append("    v = record")
         lines += ["    " + line for line in _READS[f.kind].format(index=index).splitlines()]
         lines.append(f"    v{index} = v")
         values.append(f"v{index}")
@@ -192,7 +217,7 @@ def _ts_ok(alias: str) -> pl.Expr:
     return text.is_null() | (shape & _in_window(pl.col(alias)).fill_null(False))
 
 
-def _text_ok(alias: str, *, html_escaped: bool) -> pl.Expr:
+def _text_unchanged(alias: str, *, html_escaped: bool) -> pl.Expr:
     text = pl.col(alias)
     unchanged = ~(text.str.contains(_MOJIBAKE_HINT.pattern) & text.str.contains(_PAIR))
     if html_escaped:
@@ -253,7 +278,7 @@ class FastSpec:
         if (cached := _PLANS.get(dataset.name)) is not None:
             return cached
         converted = {a: f.convert for a, f in self.fields.items() if f.convert is not None}
-        checks = [f.check(a) for a, f in self.fields.items() if f.check is not None] + list(self.checks)
+        checks = [f.check(a) for a, f in self.fields.items() if f.check and not f.fix] + list(self.checks)
         convert = [
             *(pl.col(alias).alias(_raw(alias)) for alias in converted),
             *(to_value(alias).alias(alias) for alias, to_value in converted.items()),
@@ -315,6 +340,7 @@ class Gatherer:
                 for (alias, f), column in zip(spec.fields.items(), columns, strict=True)
             ]
         )
+        values = _fixed(spec, values)
         lines = pl.DataFrame(
             [
                 pl.Series("source_line", [line[0] for line in self._lines], dtype=pl.Int64),
@@ -336,3 +362,16 @@ class Gatherer:
         if failed:
             frame = frame.filter(~pl.col("source_line").is_in(failed))
         return frame.drop("_ok"), failed
+
+
+def _fixed(spec: FastSpec, values: pl.DataFrame) -> pl.DataFrame:
+    """Fields with a `fix`: the values their check is false on replaced by the parser's own result."""
+    for alias, f in spec.fields.items():
+        if f.fix is None or f.check is None or not values.height:
+            continue
+        column = values[alias]
+        todo = values.select(~f.check(alias).fill_null(True)).to_series().arg_true()
+        if todo.len():
+            fixed = pl.Series([f.fix(value) for value in column.gather(todo).to_list()], dtype=column.dtype)
+            values = values.with_columns(column.scatter(todo, fixed))
+    return values
