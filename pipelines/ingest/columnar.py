@@ -4,16 +4,16 @@ rules applied as polars expressions over whole columns instead of a parser call 
 The per-record parsers (pipelines/parsers/) stay the reference: they own every rule and produce every
 quarantine reason. This path only *accepts* a line when it is certain the reference would load every
 record of that line, and load it exactly as computed here. Any other line — bad JSON, an envelope or
-error body the reference rejects, a value of another type than declared, a text the reference would
-repair, a record any rule would reject — is handed to the reference parser as if this path did not
-exist. So rows, quarantine and counts are the reference's by construction, and
-tests/unit/test_columnar_differential.py checks that they are.
+error body the reference rejects, a value of another type than declared, a record any rule would
+reject — is handed to the reference parser as if this path did not exist. So rows, quarantine and
+counts are the reference's by construction, and tests/unit/test_columnar_differential.py checks that
+they are. (The few texts `platform_text` would change go through `platform_text` itself.)
 
 What is shared with the reference, per line (cheap: one call per API response page): orjson decoding,
 the envelope (`parse._envelope`), the platform's `error_of` and the entity's `records`. What is
 replaced, per record (where the time went): the `row` function. Each record contributes only its raw
-values, checked for their JSON type in Python (`type(v) is int`); timestamps, text repair and entity
-checks and value ranges are polars expressions over the columns. Why not polars `str.json_decode` or
+values, checked for their JSON type in Python (`type(v) is int`); timestamps, time windows, the
+checks for text to repair and derived columns are polars expressions over the columns. Why not polars `str.json_decode` or
 DuckDB's JSON reader: see DECISIONLOG (2026-12-05, columnar ingest): the first coerces silently (1.5
 and true read as the integer 1, 12 and "12" as the same string), so it cannot tell what the reference
 would reject; the second can (each value's JSON text) but was no faster than the reference on our
@@ -47,7 +47,7 @@ from pipelines.schemas import UTC_TS, Dataset
 _INT64 = 2**63
 
 
-class _Uncertain(Exception):
+class Uncertain(Exception):
     """This record's value is not one the fast path reads with certainty: its line goes to the parser."""
 
 
@@ -139,12 +139,12 @@ def custom(
 ) -> Field:
     """A value whose rule needs the whole sub-tree (a sum over reactions, the first reference of a kind;
     no path: the record itself): `read` mirrors the parser on inputs it is certain about and raises
-    `_Uncertain` otherwise."""
+    `Uncertain` otherwise."""
     return Field(path, "custom", dtype, read, reads=reads)
 
 
 def _compile_reader(fields: list[Field]) -> Callable[[Any], tuple[Any, ...]]:
-    """One function taking a record to the tuple of its fields' values (raising _Uncertain).
+    """One function taking a record to the tuple of its fields' values (raising Uncertain).
 
     Generated once per spec so that a record costs a few dict lookups and type tests, not a call per
     field: this loop is what the columnar path spends most of its time in. Objects on a field's path
@@ -173,7 +173,7 @@ def _compile_reader(fields: list[Field]) -> Callable[[Any], tuple[Any, ...]]:
         lines.append(f"    v{index} = v")
         values.append(f"v{index}")
     lines.append(f"    return ({', '.join(values)},)")
-    namespace: dict[str, Any] = {"U": _Uncertain, "I": _INT64, "reads": reads}
+    namespace: dict[str, Any] = {"U": Uncertain, "I": _INT64, "reads": reads}
     exec("\n".join(lines), namespace)  # the source is built above from the spec's own paths
     return namespace["read"]
 
@@ -322,7 +322,7 @@ class Gatherer:
         read = self.spec.reader
         try:
             gathered = [read(record) for record in self._records(capture)]
-        except (Rejected, _Uncertain):
+        except (Rejected, Uncertain):
             return False
         self._values.extend(gathered)
         self._line_of.extend([len(self._lines)] * len(gathered))

@@ -13,7 +13,7 @@ import polars as pl
 
 from pipelines.ingest.columnar import (
     FastSpec,
-    _Uncertain,
+    Uncertain,
     boolean,
     count,
     custom,
@@ -63,19 +63,19 @@ def _reactions_total(results: Any) -> int | None:
     if results is None:
         return None
     if type(results) is not list:
-        raise _Uncertain
+        raise Uncertain
     total = 0
     for entry in results:
         if type(entry) is not dict:
-            raise _Uncertain
+            raise Uncertain
         value = entry.get("count")
         if value is None:
             continue
         if type(value) is not int or value < 0:
-            raise _Uncertain
+            raise Uncertain
         total += value
     if total >= 2**63:
-        raise _Uncertain
+        raise Uncertain
     return total
 
 
@@ -124,7 +124,7 @@ def _id_or_uncertain(value: Any) -> str | None:
         return value
     if type(value) is int:
         return str(value)
-    raise _Uncertain
+    raise Uncertain
 
 
 def _first_reference(kind: str) -> Any:
@@ -134,11 +134,11 @@ def _first_reference(kind: str) -> Any:
         if refs is None:
             return None
         if type(refs) is not list:
-            raise _Uncertain
+            raise Uncertain
         found: dict[str, str | None] = {}
         for ref in refs:
             if type(ref) is not dict:
-                raise _Uncertain
+                raise Uncertain
             ref_kind = _id_or_uncertain(ref.get("type"))
             if ref_kind and ref_kind not in found:
                 found[ref_kind] = _id_or_uncertain(ref.get("id"))
@@ -195,7 +195,7 @@ def _is_repost(copy_history: Any) -> bool:
     if copy_history is None:
         return False
     if type(copy_history) is not list:
-        raise _Uncertain
+        raise Uncertain
     return bool(copy_history)
 
 
@@ -246,11 +246,11 @@ def _reply_parent(comment: Any) -> int | None:
         stack = comment.get("parents_stack")
         if stack:
             if type(stack) is not list:
-                raise _Uncertain
+                raise Uncertain
             parent = stack[-1]
     if parent is None or (type(parent) is int and -(2**63) < parent < 2**63):
         return parent
-    raise _Uncertain
+    raise Uncertain
 
 
 # The comment's own owner, else the owner in the capture's post id (`-123456_9010` → -123456); the
@@ -298,11 +298,11 @@ def _shares_count(post: Any) -> int | None:
         if shares is None:
             return None
         if type(shares) is not dict:
-            raise _Uncertain
+            raise Uncertain
         value = shares.get("count")
         if value is None or (type(value) is int and 0 <= value < 2**63):
             return value
-        raise _Uncertain
+        raise Uncertain
     return 0 if "reactions" in post or "comments" in post else None
 
 
