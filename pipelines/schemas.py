@@ -45,6 +45,18 @@ class Dataset:
     def schema(self) -> pl.Schema:
         return pl.Schema({**self.columns, **CAPTURE_COLUMNS})
 
+    def schema_differences(self, found: pl.Schema) -> list[str]:
+        """How a frame's columns differ from this contract (names, order, types); [] when they match."""
+        if found == self.schema:
+            return []
+        if list(found.names()) != list(self.schema.names()):
+            return [f"columns {list(found.names())}, the contract's {list(self.schema.names())}"]
+        return [
+            f"{name} is {found[name]}, the contract says {dtype}"
+            for name, dtype in self.schema.items()
+            if found[name] != dtype
+        ]
+
 
 S, I, F, B, T, D = pl.String(), pl.Int64(), pl.Float64(), pl.Boolean(), UTC_TS, pl.Date()
 

@@ -12,15 +12,18 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import dagster as dg
 import polars as pl
 import pytest
 
 from expectations import ACCEPTED_VALUES, ACCOUNTING, NON_NEGATIVE, NOT_NULL, SCHEMA, TIME_WINDOW, UNIQUE
 from expectations.raw import RAW_SUITES, accounting_parameters
+from pipelines.defs.quality.checks import validate_ingest
 from pipelines.ingest.landing import scan_landing
-from pipelines.ingest.parse import IngestResult, ingest_files, owner_timezones
+from pipelines.ingest.parse import QUARANTINE_SCHEMA, IngestResult, ingest_files, owner_timezones
 from pipelines.quality.gx_batches import polars_batch
 from pipelines.quality.gx_checks import Outcome, blocking_failure, check_results, render_data_docs, validate
+from pipelines.runtime.paths import resolve_paths
 from pipelines.sandbox.generator import generate
 from pipelines.schemas import BY_NAME, DATASETS, UTC_TS, Dataset
 
@@ -136,13 +139,21 @@ def media(ingested) -> pl.DataFrame:
     return ingested["instagram__media"].rows
 
 
-def test_a_missing_column_and_a_wrong_type_fail_the_schema_rules(media, validation_dir: Path) -> None:
+def test_a_missing_column_fails_the_schema_rule(media, validation_dir: Path) -> None:
     outcome = _validate("instagram__media", media.drop("caption"), validation_dir)
     assert (SCHEMA, None, "error", "expect_table_columns_to_match_ordered_list") in _failed(outcome)
-    outcome = _validate(
-        "instagram__media", media.with_columns(pl.col("like_count").cast(pl.String)), validation_dir
-    )
-    assert _failed(outcome) >= {(SCHEMA, "like_count", "error", "expect_column_values_to_be_in_type_list")}
+
+
+def test_a_wrong_type_stops_the_ingest_step_naming_the_column(media, tmp_path: Path) -> None:
+    dataset = BY_NAME["instagram__media"]
+    wrong = media.with_columns(pl.col("like_count").cast(pl.String))
+    result = IngestResult(dataset, wrong, QUARANTINE_SCHEMA.to_frame())
+    paths = resolve_paths(str(tmp_path / "landing"), str(tmp_path / "data"))
+    with pytest.raises(
+        dg.Failure, match=r"lake/instagram/media: .*like_count is String, the contract says Int64"
+    ):
+        validate_ingest(dataset, result, paths, "test-run")
+    assert not (tmp_path / "data" / "validation").exists()  # stopped before GX
 
 
 def test_a_null_key_fails_not_null(media, validation_dir: Path) -> None:

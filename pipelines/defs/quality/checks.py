@@ -50,7 +50,16 @@ def raw_check_specs(dataset: Dataset) -> list[dg.AssetCheckSpec]:
 
 
 def validate_ingest(dataset: Dataset, result: IngestResult, paths: Paths, run_id: str) -> Outcome:
-    """The raw suite on the parsed frame, with the ingest accounting as the expected row count."""
+    """The raw suite on the parsed frame, with the ingest accounting as the expected row count.
+
+    The frame's column types are the contract's by construction (parse.py builds it with the contract's
+    schema), so the suite has no per-column type rules; a frame that breaks that is a code defect and
+    fails the step here, naming the columns, before GX or the lake see it."""
+    if problems := dataset.schema_differences(result.rows.schema):
+        raise dg.Failure(
+            f"lake/{dataset.platform}/{dataset.entity}: the parsed frame does not match its contract in "
+            f"pipelines/schemas.py: {'; '.join(problems)}"
+        )
     suite = RAW_SUITES[dataset.name]
     settings = ValidationSettings.from_env()
     batch = polars_batch(result.rows, suite.sample_key, settings.max_rows)
