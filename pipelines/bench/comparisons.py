@@ -46,7 +46,8 @@ def peer_lines(peer: dict[str, Any], ratios: dict[str, Any], full: dict[str, Any
     ingest_cpu = sum(s["cpu_seconds"] for s in full["stages"] if s["stage"].startswith("ingest "))
     return [
         f"  peer: dlt {peer['dlt']} loading the {peer['files']} .jsonl captures ({peer['mb']:.1f} MB, "
-        f"{peer['lines_skipped']} malformed lines skipped) into DuckDB, normalised: {peer['tables']} tables "
+        f"{peer['lines_skipped']} malformed lines skipped) into DuckDB from {peer.get('loader_file_format', 'insert_values')} "
+        f"load files, normalised: {peer['tables']} tables "
         f"({peer['child_tables']} child), {peer['rows_all_tables']:,} rows",
         f"    dlt {peer['seconds']:.1f}s wall / {peer['cpu_seconds']:.1f}s CPU (its process: "
         f"{peer['process_wall_seconds']:.1f}s with imports, peak RSS {peer['peak_rss_mb']:.0f} MB); our ingest "
