@@ -3,7 +3,6 @@
 import dagster as dg
 
 from pipelines.defs.resources import WarehousePaths
-from pipelines.reports.report_build import write_report
 from pipelines.reports.report_scope import open_published, own_brand_ids
 
 REPORTS_GROUP = "reports"
@@ -22,6 +21,10 @@ REPORTS_GROUP = "reports"
     owners=["team:data-engineering"],
 )
 def weekly_report(context: dg.AssetExecutionContext, landing: WarehousePaths) -> dg.MaterializeResult:
+    # Imported here: the chart libraries (altair, vl-convert) would add ~1 s to every process that loads
+    # the code location, and only this step draws.
+    from pipelines.reports.report_build import write_report
+
     # `landing` is the paths-only resource: a report reads the publication and takes no run lock.
     paths = landing.resolve()
     con = open_published(paths.published_db)
