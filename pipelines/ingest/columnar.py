@@ -134,6 +134,11 @@ def epoch_seconds(*path: str) -> Field:
     return Field(path, "integer", pl.Int64(), check=_epoch_ok, convert=_epoch)
 
 
+def epoch_millis(*path: str) -> Field:
+    """`from_epoch_millis` on a JSON integer."""
+    return Field(path, "integer", pl.Int64(), check=_epoch_millis_ok, convert=_epoch_millis)
+
+
 def custom(
     read: Callable[[Any], Any], dtype: pl.DataType, *path: str, reads: tuple[tuple[str, ...], ...] = ()
 ) -> Field:
@@ -232,6 +237,15 @@ def _epoch(alias: str) -> pl.Expr:
 def _epoch_ok(alias: str) -> pl.Expr:
     seconds = pl.col(_raw(alias))
     return seconds.is_null() | ((seconds.abs() <= 10**11) & _in_window(pl.col(alias)).fill_null(False))
+
+
+def _epoch_millis(alias: str) -> pl.Expr:
+    return pl.from_epoch(pl.col(alias), time_unit="ms").dt.replace_time_zone("UTC").cast(UTC_TS)
+
+
+def _epoch_millis_ok(alias: str) -> pl.Expr:
+    millis = pl.col(_raw(alias))
+    return millis.is_null() | ((millis.abs() <= 10**14) & _in_window(pl.col(alias)).fill_null(False))
 
 
 def _raw(alias: str) -> str:

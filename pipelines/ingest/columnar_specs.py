@@ -17,6 +17,7 @@ from pipelines.ingest.columnar import (
     boolean,
     count,
     custom,
+    epoch_millis,
     epoch_seconds,
     first_nonempty,
     ident,
@@ -395,6 +396,34 @@ TIKTOK_VIDEOS = FastSpec(
 )
 
 
+# ------------------------------------------------------------------ linkedin (Marketing API)
+
+LINKEDIN_POSTS = FastSpec(
+    fields={
+        "post_urn": ident("id"),
+        "author_urn": ident("author"),
+        "commentary": text("commentary", html_escaped=False),
+        "created_at": epoch_millis("createdAt"),
+        "published_at": epoch_millis("publishedAt"),
+        "lifecycle_state": ident("lifecycleState"),
+        "visibility": ident("visibility"),
+    },
+    columns={
+        name: col(name)
+        for name in (
+            "post_urn",
+            "author_urn",
+            "commentary",
+            "created_at",
+            "published_at",
+            "lifecycle_state",
+            "visibility",
+        )
+    },
+    checks=(present("post_urn"),),
+)
+
+
 FAST_SPECS: dict[str, FastSpec] = {
     "facebook__posts": FACEBOOK_POSTS,
     "instagram__media": INSTAGRAM_MEDIA,
@@ -403,5 +432,6 @@ FAST_SPECS: dict[str, FastSpec] = {
     "tiktok__videos": TIKTOK_VIDEOS,
     "vk__wall": VK_WALL,
     "vk__comments": VK_COMMENTS,
+    "linkedin__posts": LINKEDIN_POSTS,
     "telegram__messages": TELEGRAM_MESSAGES,
 }

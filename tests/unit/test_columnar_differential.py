@@ -34,7 +34,7 @@ SEEDS = (3, 11, 23)
 FAST = sorted(FAST_SPECS)
 
 # Values where the fast path's certainty ends: numbers the parsers also read from strings or floats,
-# int64 bounds, timestamps without offset / with fractions / just outside the window, text the parsers
+# int64 and epoch bounds, timestamps without offset / with fractions / just outside the window, text the parsers
 # repair or unescape, and the message kinds Telegram's parser rejects.
 EDGE_VALUES: tuple[Any, ...] = (
     "12",
@@ -47,6 +47,10 @@ EDGE_VALUES: tuple[Any, ...] = (
     True,
     2**63 - 1,
     2**63,
+    1772355600,  # unix seconds, and the same in milliseconds
+    1772355600000,
+    10**11 + 1,  # just beyond the seconds and milliseconds ranges
+    10**14 + 1,
     -(2**63),
     "",
     "2026-03-01T10:00:00",
