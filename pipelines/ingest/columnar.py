@@ -163,15 +163,21 @@ def _compile_reader(fields: list[Field]) -> Callable[[Any], tuple[Any, ...]]:
             if prefix not in objects:
                 name = objects[prefix] = f"o{len(objects)}"
                 parent = objects[prefix[:-1]]
+                get = f"{parent}.get({prefix[-1]!r})"
                 lines += [
-                    f"    {name} = None if {parent} is None else {parent}.get({prefix[-1]!r})",
+                    f"    {name} = {get}"
+                    if parent == "record"
+                    else f"    {name} = None if {parent} is None else {get}",
                     f"    if {name} is not None and type({name}) is not dict: raise U",
                 ]
     values = []
     for index, f in enumerate(fields):
         if f.path:
             parent = objects[f.path[:-1]]
-            lines.append(f"    v = None if {parent} is None else {parent}.get({f.path[-1]!r})")
+            get = f"{parent}.get({f.path[-1]!r})"
+            lines.append(
+                f"    v = {get}" if parent == "record" else f"    v = None if {parent} is None else {get}"
+            )
         else:
             lines.append("    v = record")
         lines += ["    " + line for line in _READS[f.kind].format(index=index).splitlines()]
