@@ -6,8 +6,8 @@ is the brand's): from the last successful run's local date minus 3 days (GA4 res
 days before are fetched again and the latest capture wins) up to the last closed local day; a new
 data dir starts `SMM_EXTRACT_HORIZON_DAYS` back; `--since/--until` asks for exactly those days.
 
-Paging is `offset`/`limit` in the POST body up to `rowCount` (dlt's OffsetPaginator). Every request
-asks `returnPropertyQuota`; when a quota of the property runs low (a token quota below twice what
+Paging is `offset`/`limit` in the POST body up to `rowCount` (paging.py). Every request asks
+`returnPropertyQuota`; when a quota of the property runs low (a token quota below twice what
 the last page cost, no concurrent request or server-error allowance left) the property stops for
 this run with the reason, and a 429 that says the property's tokens are exhausted stops it too (an
 hourly or daily allowance: waiting within the run is pointless); other 429s are waited out and
@@ -21,13 +21,13 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dlt.sources.helpers.rest_client.paginators import OffsetPaginator
 from requests import Response
 
 from pipelines.extract.base import AccountContext, Connector
 from pipelines.extract.errors import ApiError, AuthFailed, RateLimited
 from pipelines.extract.google_auth import ServiceAccountAuth
 from pipelines.extract.http import Page
+from pipelines.extract.paging import ReceivedOffsetPaginator
 from pipelines.extract.state import horizon_days
 from pipelines.parsers import ga4 as parser
 
@@ -99,8 +99,8 @@ def report_dates(ctx: AccountContext) -> tuple[date, date]:
     return first, ctx.until.astimezone(zone).date() - timedelta(days=1)
 
 
-def report_paginator() -> OffsetPaginator:
-    return OffsetPaginator(
+def report_paginator() -> ReceivedOffsetPaginator:
+    return ReceivedOffsetPaginator(
         limit=PAGE_ROWS,
         offset_body_path="offset",
         limit_body_path="limit",

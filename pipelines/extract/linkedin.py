@@ -2,7 +2,7 @@
 statistics (per post and lifetime totals) and daily follower gains.
 
 Every call carries `LinkedIn-Version` (a pinned YYYYMM) and `X-Restli-Protocol-Version: 2.0.0`.
-Posts page by `start`/`count` against `paging.total` (dlt's OffsetPaginator). Rest.li 2.0 query
+Posts page by `start`/`count` against `paging.total` (paging.py: by items received). Rest.li 2.0 query
 values such as `List(urn%3Ali%3Ashare%3A1,…)` and `(timeRange:(start:…,end:…),…)` must keep their
 parentheses, commas and colons unescaped while the URNs inside are escaped; `requests` would escape
 them all, so those queries are written here and sent as part of the path. URNs in paths are escaped.
@@ -14,11 +14,11 @@ from typing import Any
 from urllib.parse import quote
 
 from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
-from dlt.sources.helpers.rest_client.paginators import OffsetPaginator
 from requests import Response
 
 from pipelines.extract.base import AccountContext, Connector
 from pipelines.extract.errors import AuthFailed
+from pipelines.extract.paging import ReceivedOffsetPaginator
 
 VERSION = "202411"
 PAGE = 50
@@ -31,8 +31,10 @@ def classify(response: Response, body: Any) -> None:
         raise AuthFailed(f"LinkedIn {body.get('status')} {body['code']}: {body.get('message', '')}", response)
 
 
-def posts_paginator() -> OffsetPaginator:
-    return OffsetPaginator(limit=PAGE, offset_param="start", limit_param="count", total_path="paging.total")
+def posts_paginator() -> ReceivedOffsetPaginator:
+    return ReceivedOffsetPaginator(
+        limit=PAGE, offset_param="start", limit_param="count", total_path="paging.total"
+    )
 
 
 def _urn(value: str) -> str:

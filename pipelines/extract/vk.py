@@ -1,8 +1,8 @@
 """VK API 5.199: the community (groups.getById), its wall, comments on recent own posts, and mentions.
 
-Paging: wall.get and wall.getComments by `offset`/`count` against `response.count` (dlt's
-OffsetPaginator); newsfeed.search by the `next_from` cursor (JSONResponseCursorPaginator). The wall
-is read newest first and stops at the first page that reaches past the window. Errors come with
+Paging: wall.get and wall.getComments by `offset`/`count` against `response.count` (paging.py:
+the offset steps by the items received); newsfeed.search by the `next_from` cursor
+(JSONResponseCursorPaginator). The wall is read newest first and stops at the first page that reaches past the window. Errors come with
 HTTP 200 in an `error` object: 6 (too many requests per second) and 9 (flood control) are rate
 limits, 10 an internal error, 5 an invalid token.
 """
@@ -12,11 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from dlt.sources.helpers.rest_client.auth import APIKeyAuth
-from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator, OffsetPaginator
+from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
 from requests import Response
 
 from pipelines.extract.base import AccountContext, Connector
 from pipelines.extract.errors import ApiError, AuthFailed, RateLimited, Transient
+from pipelines.extract.paging import ReceivedOffsetPaginator
 
 VERSION = "5.199"
 PAGE = 100
@@ -41,9 +42,9 @@ def classify(response: Response, body: Any) -> None:
     raise ApiError(message, response)
 
 
-def offset_paginator() -> OffsetPaginator:
+def offset_paginator() -> ReceivedOffsetPaginator:
     """wall.get, wall.getComments: `offset`/`count` until `response.count` items (or an empty page)."""
-    return OffsetPaginator(
+    return ReceivedOffsetPaginator(
         limit=PAGE, offset_param="offset", limit_param="count", total_path="response.count"
     )
 
