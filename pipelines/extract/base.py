@@ -185,11 +185,15 @@ class AccountContext:
             if (path := capture.commit()) is not None:
                 self.written.append(path)
 
-    def competitor_names(self) -> list[str]:
-        """Names of every brand in the competitor sets this (own) brand belongs to, itself first."""
+    def competitor_brands(self) -> list[Brand]:
+        """Every brand in the competitor sets this (own) brand belongs to, itself first."""
         by_id = {b.id: b for b in self.brands.brands}
-        names = [self.brand.name]
+        brands = [self.brand]
         for members in self.brands.competitor_sets.values():
             if self.brand.id in members:
-                names += [by_id[m].name for m in members if m in by_id and by_id[m].name not in names]
-        return names
+                brands += [by_id[m] for m in members if m in by_id and by_id[m] not in brands]
+        return brands
+
+    def competitor_names(self) -> list[str]:
+        """Names of every brand in the competitor sets this (own) brand belongs to, itself first."""
+        return list(dict.fromkeys(b.name for b in self.competitor_brands()))

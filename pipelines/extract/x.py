@@ -65,7 +65,10 @@ def extract_account(ctx: AccountContext) -> None:
     )
     if not ctx.brand.own:
         return
-    names = " OR ".join(f'"{name}"' for name in ctx.competitor_names())
+    # A mention names a brand by any alias (domain.md): other scripts, `@handle` (X's mention
+    # operator) and `#hashtag` too; searching the names alone would miss those mentions.
+    terms = dict.fromkeys(term for b in ctx.competitor_brands() for term in (b.name, *b.aliases))
+    names = " OR ".join(f'"{term}"' if " " in term else term for term in terms)
     start = max(ctx.since("mentions"), ctx.run_started - SEARCH_WINDOW)
     ctx.fetch(
         "mentions",

@@ -89,6 +89,14 @@ CHILDREN_OF_LISTED = {
     "vk__comments": ("vk__wall", "post_id"),
     "youtube__comment_threads": ("youtube__videos", "video_id"),
 }
+# Request parameters that legitimately differ between a generated capture and an extracted one of
+# the same object: the time window (the generator's runs ask since their previous run, this
+# extraction since SINCE), and GA4's paging (GA4_PAGE_ROWS; the generator records its `offset`).
+WINDOW_PARAMS = ("since", "until", "start_time", "end_time", "publishedAfter", "dateRanges", "timeIntervals")
+PAGING_PARAMS = {"ga4__traffic": ("limit", "offset")}
+# Lists of fields asked for: asking for more than the generated captures record is no loss (YouTube's
+# channel `part` adds contentDetails to find the uploads playlist), asking for less would be.
+FIELD_LISTS = ("fields", "tweet.fields", "user.fields", "part", "metric", "metrics")
 # Listings the small pages must split, so the comparison covers page boundaries.
 PAGED = (
     "vk__wall", "vk__comments", "vk__search", "tiktok__videos", "x__tweets", "x__mentions",
@@ -104,6 +112,8 @@ class Lakes:
     generated_datasets: set[str]
     extracted_datasets: set[str]
     quarantined: dict[str, int]  # extracted dataset -> records quarantined
+    generated_requests: dict[tuple[str, str], list[dict]]  # (dataset, object id) -> params served
+    extracted_requests: dict[tuple[str, str], list[dict]]
 
 
 def _is_error_body(platform: str, response: object) -> bool:
@@ -136,17 +146,30 @@ def _served_lines(generated: Path, day: str) -> set[tuple[str, int]]:
     return {(rel, line_no) for _, rel, line_no in latest.values()}
 
 
+def _requests(landing: Path, lines: set[tuple[str, int]] | None = None) -> dict[tuple[str, str], list[dict]]:
+    """The request parameters each capture line records, by (dataset, object id): every line, or `lines`."""
+    asked: dict[tuple[str, str], list[dict]] = {}
+    for path in sorted(landing.glob("*/*/*.jsonl")):
+        rel = path.relative_to(landing).as_posix()
+        name = f"{path.parent.parent.name}__{path.parent.name}"
+        for line_no, raw in enumerate(path.read_bytes().splitlines(), start=1):
+            if lines is None or (rel, line_no) in lines:
+                line = json.loads(raw)
+                params = dict(line["params"])
+                asked.setdefault((name, str(line["object_id"])), []).append(params)
+    return asked
+
+
 def _ingest(landing: Path, name: str, files: list[Path]) -> tuple[pl.DataFrame, int]:
     dataset = BY_NAME[name]
     result = ingest_files(dataset, files, landing, owner_timezones(dataset, landing / "brands.yml"))
     return result.rows, result.stats.records_quarantined
 
 
-def _reference(generated: Path) -> dict[str, pl.DataFrame]:
+def _reference(generated: Path, day: str, served_lines: set[tuple[str, int]]) -> dict[str, pl.DataFrame]:
     files = scan_landing(generated).files
-    day = max(p.stem for p in generated.glob("*/*/*.jsonl"))  # the generator names files by day
     served = pl.DataFrame(
-        sorted(_served_lines(generated, day)),
+        sorted(served_lines),
         schema={"source_file": pl.String, "source_line": pl.Int64},
         orient="row",
     )
@@ -199,12 +222,16 @@ def lakes(tmp_path_factory) -> Lakes:
     extracted, quarantined = {}, {}
     for name, files in extracted_files.items():
         extracted[name], quarantined[name] = _ingest(landing, name, files)
+    day = max(p.stem for p in generated.glob("*/*/*.jsonl"))  # the generator names files by day
+    served_lines = _served_lines(generated, day)
     return Lakes(
-        generated=_reference(generated),
+        generated=_reference(generated, day, served_lines),
         extracted=extracted,
         generated_datasets=set(scan_landing(generated).files),
         extracted_datasets=set(extracted_files),
         quarantined=quarantined,
+        generated_requests=_requests(generated, served_lines),
+        extracted_requests=_requests(landing),
     )
 
 
@@ -213,6 +240,41 @@ def test_every_dataset_the_sandbox_serves_is_extracted_and_compared(lakes):
     assert lakes.extracted_datasets == set(COMPARED)
     assert {n: q for n, q in lakes.quarantined.items() if q} == {}
     assert [n for n in COMPARED if lakes.generated[n].is_empty()] == []
+
+
+def _names(value: object) -> set[str]:
+    """A field list's names: "a,b" or GA4's [{"name": "a"}, …]."""
+    if isinstance(value, list):
+        return {str(item.get("name")) for item in value if isinstance(item, dict)}
+    return set(str(value).split(",")) if value is not None else set()
+
+
+def _asks_at_least(name: str, generated: dict, extracted: dict) -> bool:
+    """Whether a request with `extracted` parameters asks everything the `generated` one records."""
+    for param in set(generated) | set(extracted):
+        if param in WINDOW_PARAMS or param in PAGING_PARAMS.get(name, ()):
+            continue
+        if param in FIELD_LISTS:
+            if not _names(generated.get(param)) <= _names(extracted.get(param)):
+                return False
+        elif generated.get(param) != extracted.get(param):
+            return False
+    return True
+
+
+def test_the_extraction_asks_what_the_generated_captures_record(lakes):
+    """The sandbox answers whatever it is asked (a search ignores its terms, a list its `fields`), so
+    the data alone cannot show a question asked too narrowly for the live API: for every object both
+    landings hold, each request the generator's captures record was asked, with at least its fields."""
+    unmatched = {}
+    for (name, object_id), asked in lakes.extracted_requests.items():
+        generated = lakes.generated_requests.get((name, object_id), [])
+        missing = [g for g in generated if not any(_asks_at_least(name, g, e) for e in asked)]
+        unexpected = [e for e in asked if not any(_asks_at_least(name, g, e) for g in generated)]
+        if missing or unexpected:
+            unmatched[f"{name} {object_id}"] = {"generated": missing, "extracted": unexpected}
+    assert unmatched == {}
+    assert {name for name, _ in lakes.extracted_requests} == set(COMPARED)
 
 
 def test_small_pages_split_every_listing(lakes):
