@@ -153,10 +153,13 @@ def _values(values: Any, project_vars: Mapping[str, Any]) -> list[Any]:
     return list(ast.literal_eval(rendered))
 
 
-def _column_checks(tests: Sequence[Any], project_vars: Mapping[str, Any]) -> str:
-    """dbt column tests in words: not null, accepted values, the column it joins to."""
-    checks = []
-    for test in tests or ():
+def _column_checks(column: Mapping[str, Any], project_vars: Mapping[str, Any]) -> str:
+    """A column's contract constraints and dbt tests in words: not null, accepted values, the column
+    it joins to. (Not null is a contract constraint on the marts: the build itself refuses a NULL.)"""
+    checks = [
+        "not null" for constraint in column.get("constraints") or () if constraint.get("type") == "not_null"
+    ]
+    for test in column.get("data_tests") or ():
         name, args = (test, {}) if isinstance(test, str) else next(iter(test.items()))
         args = (args or {}).get("arguments", args or {})
         if name == "not_null":
@@ -193,7 +196,7 @@ def mart_sections(models_yaml: Mapping[str, Any], project_vars: Mapping[str, Any
         for column in model["columns"]:
             out.append(
                 f"| `{column['name']}` | {_cell(column.get('data_type', ''))} | "
-                f"{_cell(column.get('description', ''))} | {_column_checks(column.get('data_tests', ()), project_vars)} |"
+                f"{_cell(column.get('description', ''))} | {_column_checks(column, project_vars)} |"
             )
         out.append("")
     return "\n".join(out)

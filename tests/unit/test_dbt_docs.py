@@ -66,6 +66,27 @@ def test_every_mart_column_is_documented_typed_and_contracted() -> None:
             assert column["data_type"], f"{table}.{name} has no data_type"
 
 
+def test_mart_not_null_is_a_contract_constraint_not_a_data_test() -> None:
+    """The contracted marts are created with NOT NULL columns, so DuckDB refuses a NULL during the
+    build; a not_null data test on the same column would be one more dbt node re-checking it."""
+    manifest = json.loads(ensure_manifest(resolve_paths()).read_text())
+    repeated = [
+        n["name"]
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "test"
+        and (n.get("test_metadata") or {}).get("name") == "not_null"
+        and (n.get("attached_node") or "").split(".")[-1] in MART_TABLES
+    ]
+    assert not repeated, f"use `constraints: [{{type: not_null}}]` on these mart columns instead: {repeated}"
+    constrained = [
+        f"{table}.{name}"
+        for table in MART_TABLES
+        for name, column in _models()[table]["columns"].items()
+        if any(c["type"] == "not_null" for c in column.get("constraints", []))
+    ]
+    assert "fct_post_performance.post_id" in constrained and len(constrained) >= len(MART_TABLES)
+
+
 def test_every_model_description_ends_with_its_grain() -> None:
     for name, node in _models().items():
         description = node["description"].strip()
