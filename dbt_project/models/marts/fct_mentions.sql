@@ -2,8 +2,8 @@
 -- voice and the alerts. Brand matching, sentiment, engagements and reach come from the same
 -- intermediates as fct_share_of_voice_daily; authors stay the pseudonyms staging gave them (tracked
 -- brands' own posts are not mentions and were dropped by the matching). The date is in the timezone
--- of the competitor set's own brand, as in share of voice; a brand in several sets takes the set it
--- owns, else the first by id; a brand in no set takes its own timezone.
+-- of the competitor set's own brand (int_competitor_set_members, as in share of voice); a brand in
+-- several sets takes the set it owns, else the first by id; a brand in no set takes its own timezone.
 
 with
 
@@ -19,9 +19,9 @@ mentions as (
 
 ),
 
-competitor_sets as (
+set_members as (
 
-    select * from {{ ref('stg_config__competitor_sets') }}
+    select * from {{ ref('int_competitor_set_members') }}
 
 ),
 
@@ -31,30 +31,16 @@ brands as (
 
 ),
 
-set_timezones as (
-
-    select
-        competitor_sets.competitor_set_id,
-        coalesce(max(brands.timezone) filter (where competitor_sets.is_set_owner), 'UTC') as timezone
-    from competitor_sets
-    left join brands
-        on competitor_sets.brand_id = brands.brand_id
-    group by competitor_sets.competitor_set_id
-
-),
-
 brand_sets as (
 
     select
-        competitor_sets.brand_id,
-        competitor_sets.competitor_set_id,
-        set_timezones.timezone
-    from competitor_sets
-    inner join set_timezones
-        on competitor_sets.competitor_set_id = set_timezones.competitor_set_id
+        brand_id,
+        competitor_set_id,
+        set_timezone
+    from set_members
     qualify row_number() over (
-            partition by competitor_sets.brand_id
-            order by competitor_sets.is_set_owner desc, competitor_sets.competitor_set_id asc
+            partition by brand_id
+            order by is_set_owner desc, competitor_set_id asc
         ) = 1
 
 ),
@@ -65,7 +51,7 @@ final as (
         cast(matches.mention_id as varchar) as mention_id,
         cast(matches.platform as varchar) as platform,
         cast(matches.published_at as timestamptz) as published_at,
-        {{ local_date('matches.published_at', 'coalesce(brand_sets.timezone, brands.timezone)') }} as date,
+        {{ local_date('matches.published_at', 'coalesce(brand_sets.set_timezone, brands.timezone)') }} as date,
         cast(matches.brand_id as varchar) as brand_id,
         cast(brand_sets.competitor_set_id as varchar) as competitor_set_id,
         cast(mentions.url as varchar) as url,

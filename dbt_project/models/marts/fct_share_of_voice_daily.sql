@@ -11,47 +11,26 @@ matches as (
 
 ),
 
-competitor_sets as (
+set_members as (
 
-    select * from {{ ref('stg_config__competitor_sets') }}
-
-),
-
-brands as (
-
-    select * from {{ ref('stg_config__brands') }}
-
-),
-
-set_timezones as (
-
-    select
-        competitor_sets.competitor_set_id,
-        -- A set without a flagged owner falls back to UTC dates.
-        coalesce(max(brands.timezone) filter (where competitor_sets.is_set_owner), 'UTC') as timezone
-    from competitor_sets
-    left join brands
-        on competitor_sets.brand_id = brands.brand_id
-    group by competitor_sets.competitor_set_id
+    select * from {{ ref('int_competitor_set_members') }}
 
 ),
 
 set_matches as (
 
     select
-        competitor_sets.competitor_set_id,
+        set_members.competitor_set_id,
         matches.brand_id,
         matches.platform,
-        {{ local_date('matches.published_at', 'set_timezones.timezone') }} as date,
+        {{ local_date('matches.published_at', 'set_members.set_timezone') }} as date,
         matches.mention_id,
         matches.sentiment,
         matches.mention_engagements,
         matches.mention_reach
     from matches
-    inner join competitor_sets
-        on matches.brand_id = competitor_sets.brand_id
-    inner join set_timezones
-        on competitor_sets.competitor_set_id = set_timezones.competitor_set_id
+    inner join set_members
+        on matches.brand_id = set_members.brand_id
 
 ),
 
@@ -97,11 +76,11 @@ grid as (
     select
         set_days.date,
         set_days.competitor_set_id,
-        competitor_sets.brand_id,
+        set_members.brand_id,
         set_days.platform
     from set_days
-    inner join competitor_sets
-        on set_days.competitor_set_id = competitor_sets.competitor_set_id
+    inner join set_members
+        on set_days.competitor_set_id = set_members.competitor_set_id
 
 ),
 
