@@ -82,6 +82,7 @@ class AccountContext:
     secrets: Iterable[str]  # iterated at each use: a token obtained mid-run is redacted too
     backfill: bool = False  # --since/--until: no cursor moves
     on_page: Callable[[], None] = lambda: None  # progress: a page was written
+    env: Mapping[str, str] | None = None  # the run's environment (None: os.environ), for further credentials
     files: dict[str, CaptureFile] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)

@@ -112,10 +112,32 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def publish_export(folder: Path, name: str, data: bytes) -> Path:
+    """Write a downloaded export file (a Reporting API CSV) as it came, like a capture: under a
+    dot-name, fsynced, then linked to `name` (never over an existing file)."""
+    target = folder / name
+    if target.exists():
+        raise CaptureExists(f"{target} exists; captures are never rewritten")
+    folder.mkdir(parents=True, exist_ok=True)
+    temp = folder / f".{name}.part"
+    with temp.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        os.link(temp, target)
+    except FileExistsError:
+        raise CaptureExists(f"{target} exists; captures are never rewritten") from None
+    finally:
+        temp.unlink(missing_ok=True)
+    _fsync_dir(folder)
+    return target
+
+
 def remove_stale_parts(landing: Path, platform: str) -> int:
     """Dot-files a killed extraction left in `platform`'s folders (never visible to the scan)."""
     removed = 0
-    for part in (landing / platform).glob("*/.*.jsonl.part"):
+    for part in (landing / platform).glob("*/.*.part"):
         part.unlink(missing_ok=True)
         removed += 1
     return removed

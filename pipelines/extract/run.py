@@ -197,6 +197,7 @@ class _PlatformRun:
             secrets=secrets,
             backfill=self.since is not None or self.until is not None,
             on_page=lambda: self.progress.page(connector.platform, client.stats),
+            env=self.env,
         )
         go_on = True
         try:

@@ -6,7 +6,8 @@ playlist is read only to learn video ids and is not captured (the landing has no
 The API key travels as `key=…` in the query; captures are redacted before writing. Errors carry
 `error.errors[].reason`: `quotaExceeded` / `dailyLimitExceeded` end YouTube for the day,
 `rateLimitExceeded` / `userRateLimitExceeded` are retried, an invalid key is a key to renew.
-The Reporting API's `channel_basic_a3` report needs OAuth and is not extracted yet.
+Own channels also get the Reporting API's `channel_basic_a3` report (youtube_reporting.py), which
+needs the channel owner's OAuth credentials (`SMM_YOUTUBE_OAUTH_CREDENTIALS`), not the key.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from requests import Response
 
 from pipelines.extract.base import AccountContext, Connector
 from pipelines.extract.errors import ApiError, AuthFailed, QuotaExceeded, RateLimited, Transient
+from pipelines.extract.youtube_reporting import extract_reports
 
 VIDEOS_PER_CALL = 50  # videos.list takes at most 50 ids
 _QUOTA = {"quotaExceeded", "dailyLimitExceeded"}
@@ -105,6 +107,7 @@ def extract_account(ctx: AccountContext) -> None:
         paginator=page_token_paginator(),
         data_selector="items",
     )
+    extract_reports(ctx, classify=classify, paginator=page_token_paginator)
 
 
 def _recent_uploads(ctx: AccountContext, playlist_id: str, since: float) -> list[str]:

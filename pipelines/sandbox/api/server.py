@@ -23,7 +23,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from pipelines.sandbox.api import ga4, graph, linkedin, tiktok, vk, x, youtube
+from pipelines.sandbox.api import ga4, graph, linkedin, tiktok, vk, x, youtube, youtube_reporting
 from pipelines.sandbox.api.common import ApiRequest, PagingOptions, Reply
 from pipelines.sandbox.api.world import World
 
@@ -34,6 +34,7 @@ PLATFORM_PREFIXES: tuple[tuple[str, str], ...] = (
     ("/youtube/v3/", "youtube"),
     ("/rest/", "linkedin"),
     ("/v1beta/", "ga4"),
+    (youtube_reporting.PREFIX, "youtube_reporting"),
 )
 _GRAPH_PATH = re.compile(r"^/v\d+\.\d+/")
 MODULES: dict[str, ModuleType] = {
@@ -45,6 +46,7 @@ MODULES: dict[str, ModuleType] = {
     "youtube": youtube,
     "linkedin": linkedin,
     "ga4": ga4,
+    "youtube_reporting": youtube_reporting,
 }
 _LIVE_HOSTS = re.compile(
     r"https://(?:graph\.facebook\.com|api\.x\.com|api\.twitter\.com|www\.googleapis\.com)"
@@ -108,6 +110,7 @@ class Sandbox:
         self.ga4_key = self.settings.ga4_key or ga4.new_service_account_key()
         self.ga4_tokens = ga4.TokenIssuer(self.ga4_key)
         self.ga4_quota = ga4.PropertyQuota(self.settings.ga4_tokens_per_hour)
+        self.youtube_reporting = youtube_reporting.ReportingState()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -192,7 +195,7 @@ class Sandbox:
             reply = Reply(500, {"error": {"message": f"sandbox error: {type(exc).__name__}: {exc}"}})
         if isinstance(reply.body, str):
             payload = reply.body.encode("utf-8")
-            content_type = "text/html; charset=utf-8"
+            content_type = reply.headers.pop("Content-Type", "text/html; charset=utf-8")
         else:
             payload = json.dumps(_point_here(reply.body, request.base_url), ensure_ascii=False).encode(
                 "utf-8"
@@ -211,6 +214,8 @@ class Sandbox:
             # Google's token host, not an API: outside the API's rate limits and faults.
             with self._lock:
                 self.counters.token_exchanges += 1
+            if request.form.get("grant_type") == "refresh_token":  # a channel owner's (Reporting API)
+                return self.youtube_reporting.refresh(request)
             return self.ga4_tokens.exchange(request)
         platform = next((p for prefix, p in PLATFORM_PREFIXES if request.path.startswith(prefix)), None)
         if platform is None and _GRAPH_PATH.match(request.path) and request.path not in self._scripts:
@@ -239,6 +244,10 @@ class Sandbox:
             reply = self._scripted(request)
         elif platform == "ga4":
             reply = ga4.route(request, self.world, self.ga4_quota)
+        elif platform == "youtube_reporting":
+            reply = youtube_reporting.route(
+                request, self.world.reports, self.youtube_reporting, self._paging()
+            )
         else:
             assert module is not None
             reply = module.route(
@@ -257,6 +266,8 @@ class Sandbox:
     def _token_ok(self, platform: str, token: str | None) -> bool:
         if platform == "ga4":  # an access token this sandbox issued, not a configured one
             return self.ga4_tokens.valid(token)
+        if platform == "youtube_reporting":
+            return self.youtube_reporting.valid(token)
         expected = self.settings.tokens.get(platform)
         return bool(token) and (expected is None or token == expected)
 

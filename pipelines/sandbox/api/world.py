@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipelines.sandbox.api.youtube_reporting import Report, load_reports
+
 
 @dataclass
 class Capture:
@@ -41,6 +43,7 @@ class World:
     day: str
     captures: dict[tuple[str, str, str], Capture] = field(default_factory=dict)
     sites: dict[str, SiteReport] = field(default_factory=dict)  # GA4 property id -> its report
+    reports: list[Report] = field(default_factory=list)  # YouTube Reporting API channel_basic_a3
 
     def get(self, platform: str, entity: str, object_id: str) -> Capture | None:
         return self.captures.get((platform, entity, object_id))
@@ -99,6 +102,7 @@ def load_world(landing: Path) -> World:
                     response=line["response"],
                 )
     world.sites = _site_reports(landing)
+    world.reports = load_reports(landing)
     return world
 
 
