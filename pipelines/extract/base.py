@@ -50,6 +50,8 @@ class Connector:
     own_only: bool = False  # the API reads only the account that granted the token
     # Further variables the platform needs besides `token_env` (Telegram's api_id and api_hash).
     other_envs: tuple[str, ...] = ()
+    # Variables only some endpoints need (YouTube's Reporting API OAuth); unset, those are skipped.
+    optional_envs: tuple[str, ...] = ()
     # Set by a connector that does not speak HTTP: its client from the environment (`make_auth`,
     # `classify`, `base_url` and `headers` are then unused).
     open_client: Callable[[Mapping[str, str], RetrySettings], PlatformSession] | None = None

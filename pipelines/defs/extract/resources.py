@@ -25,6 +25,7 @@ class PlatformApis(WarehousePaths):
     facebook_token: str = ""
     instagram_token: str = ""
     youtube_api_key: str = ""
+    youtube_oauth_credentials: str = ""  # the channel owner's OAuth JSON (Reporting API)
     linkedin_token: str = ""
     ga4_credentials: str = ""  # the path of a service-account key file
     telegram_api_id: str = ""
@@ -34,7 +35,11 @@ class PlatformApis(WarehousePaths):
 
     def extract_env(self) -> dict[str, str]:
         """The variables the extractor reads, from this resource's values (never logged)."""
-        env = {name: getattr(self, _field(name)) for c in CONNECTORS.values() for name in c.credential_envs}
+        env = {
+            name: getattr(self, _field(name))
+            for c in CONNECTORS.values()
+            for name in (*c.credential_envs, *c.optional_envs)
+        }
         env = {name: value for name, value in env.items() if value}
         if self.api_base_url:
             env[BASE_URL_ENV] = self.api_base_url
@@ -50,7 +55,7 @@ def platform_apis() -> PlatformApis:
     secrets = {
         _field(name): dg.EnvVar(name)
         for c in CONNECTORS.values()
-        for name in c.credential_envs
+        for name in (*c.credential_envs, *c.optional_envs)
         if os.environ.get(name)
     }
     base_url = {"api_base_url": dg.EnvVar(BASE_URL_ENV)} if os.environ.get(BASE_URL_ENV) else {}
