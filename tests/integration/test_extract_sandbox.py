@@ -176,6 +176,25 @@ def test_invalid_token_stops_its_platform_with_one_line_naming_the_variable(tmp_
     assert not (landing / "vk").exists() or not list((landing / "vk").rglob("*.jsonl"))
 
 
+def test_revoked_youtube_oauth_names_its_variable_and_the_data_api_part_is_kept(tmp_path, generated, world):
+    landing, data = _landing(tmp_path, generated), tmp_path / "data"
+    revoked = '{"client_id": "c", "client_secret": "s-9d2f", "refresh_token": "1//revoked-4b7e"}'
+    with Sandbox(world, SandboxSettings(tokens=dict(TOKENS), page_size=50)) as sandbox:
+        summary = _run(
+            landing,
+            data,
+            sandbox.base_url,
+            env={**ENV, "SMM_YOUTUBE_OAUTH_CREDENTIALS": revoked},
+            connectors={"youtube": HTTP_CONNECTORS["youtube"]},
+        )
+    (youtube,) = summary.platforms
+    (line,) = youtube.failures  # the one own channel; its Data API captures are kept
+    assert "invalid_grant Token has been expired or revoked." in line
+    assert line.endswith("renew SMM_YOUTUBE_OAUTH_CREDENTIALS") and "revoked-4b7e" not in line
+    assert {p.parent.name for p in landing.rglob("*.jsonl")} >= {"channel", "videos", "search"}
+    assert not (landing / "youtube" / "channel_basic_a3").exists()
+
+
 def test_youtube_quota_stops_youtube_for_the_day_and_the_others_go_on(tmp_path, generated, world):
     landing, data = _landing(tmp_path, generated), tmp_path / "data"
     with Sandbox(world, SandboxSettings(page_size=50, youtube_quota=3)) as sandbox:
