@@ -59,6 +59,7 @@ class FakeReporting:
     reports: list[dict[str, Any]] = field(default_factory=list)
     media: dict[str, str] = field(default_factory=dict)
     refresh_ok: bool = True
+    honours_created_after: bool = True
     requests: list[tuple[str, str, dict[str, list[str]]]] = field(default_factory=list)
     base: str = ""
 
@@ -100,7 +101,7 @@ class FakeReporting:
         if path == "/v1/jobs":
             return 200, "json", json.dumps({"jobs": self.jobs} if self.jobs else {})
         if path == "/v1/jobs/job-1/reports":
-            after = query.get("createdAfter", [""])[0]
+            after = query.get("createdAfter", [""])[0] if self.honours_created_after else ""
             found = [r for r in self.reports if not after or r["createTime"] > after]
             start = int(query.get("pageToken", ["0"])[0])
             page: dict[str, Any] = {"reports": found[start : start + 1]} if found else {}
@@ -235,6 +236,18 @@ def test_pages_reports_and_never_downloads_one_twice(tmp_path, fake):
     assert not [p for p in landing.rglob(".*")], "no dot-file left behind"
     text = "\n".join(p.read_text() for p in landing.rglob("*.csv"))
     assert ACCESS not in text and REFRESH not in text and SECRET not in text
+
+
+def test_a_server_ignoring_created_after_still_gets_no_second_download(tmp_path, fake):
+    fake.honours_created_after = False
+    fake.jobs.append({"id": "job-1", "reportTypeId": "channel_basic_a3"})
+    fake.add_report("r1", "2026-01-03T10:00:00.000000Z", "20260101", 30)
+    run(tmp_path, fake, datetime(2026, 1, 5, tzinfo=UTC))
+    fake.add_report("r2", "2026-01-04T10:00:00.000000Z", "20260102", 31)
+    fake.requests.clear()
+    second = run(tmp_path, fake, datetime(2026, 1, 6, tzinfo=UTC))
+    assert paths(fake, "/v1/media/") == [f"/v1/media/CHANNEL/{CHANNEL}/jobs/job-1/reports/r2"]
+    assert [p.name for p in second.written] == [f"20260104T100000Z_{CHANNEL}_r2.csv"]
 
 
 def test_expired_refresh_token_names_the_variable(tmp_path, fake):
