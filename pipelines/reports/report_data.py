@@ -20,6 +20,35 @@ TOP_POSTS = 10
 TOP_MENTIONS = 10
 TEXT_CHARS = 120
 
+# The report period and the one before it, one row each: the comparison queries join their mart to it
+# and then pick each figure's current and previous value by `period`.
+PERIODS = """periods as (
+            select 'current' as period, $start::date as first_day, $end::date as last_day
+            union all select 'previous', $pstart::date, $pend::date
+        )"""
+
+# ER by followers over several account-days (fct_engagement_daily as `e`): the summed engagements over
+# the summed followers of the account-days that have both, the ratio of sums of the daily ER.
+ER_BY_FOLLOWERS = """sum(e.engagements) filter (where e.engagements is not null and e.followers > 0)
+                   / nullif(sum(e.followers) filter (where e.engagements is not null and e.followers > 0), 0)"""
+
+# The brand's posts published in the period with their lifetime numbers (latest snapshot); deleted and
+# hidden posts are left out of every post table.
+PERIOD_POSTS = """period_posts as (
+            select d.platform, d.post_id, d.published_date, d.published_at, d.content_type, d.text, d.url,
+                   p.engagements, p.engagement_rate_by_followers, p.reach, p.views
+            from marts.dim_posts as d
+            join marts.fct_post_performance as p using (platform, post_id)
+            where d.brand_id = $brand and d.published_date between $start and $end
+              and not coalesce(d.is_deleted, false) and not coalesce(d.is_hidden, false)
+        )"""
+
+
+def _snippet(column: str) -> str:
+    """SQL for the first TEXT_CHARS characters of a text column, whitespace runs made one space."""
+    return f"left(regexp_replace(coalesce({column}, ''), '\\s+', ' ', 'g'), {TEXT_CHARS})"
+
+
 # Marts the report reads only when the publication has them, with the contract columns it needs
 # (architecture.md, "The mart contract").
 OPTIONAL_MARTS: dict[str, tuple[str, ...]] = {
@@ -55,9 +84,10 @@ def has_mart(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return missing_contract_columns(con, table) == []
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pl.DataFrame:
+def _query(con: duckdb.DuckDBPyConnection, scope: ReportScope, sql: str) -> pl.DataFrame:
+    """The statement's rows as a frame, its $parameters bound from the scope (_params)."""
     # Only the parameters the statement names: DuckDB refuses unused named parameters.
-    used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+    used = {k: v for k, v in _params(scope).items() if re.search(rf"\${k}\b", sql)}
     frame = pl.from_arrow(con.sql(sql, params=used).to_arrow_table())
     # DuckDB sums integers into DECIMAL(38,0): counts are plain integers to readers and CSVs.
     return frame.with_columns(
@@ -86,13 +116,11 @@ def _params(scope: ReportScope) -> dict:
 
 def headline(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.DataFrame:
     """The brand's key figures for the period and the previous one. One row per metric."""
-    return _frame(
+    return _query(
         con,
-        """
-        with periods as (
-            select 'current' as period, $start::date as first_day, $end::date as last_day
-            union all select 'previous', $pstart::date, $pend::date
-        ),
+        scope,
+        f"""
+        with {PERIODS},
         community as (
             select p.period,
                    arg_max(c.followers, c.date) filter (where c.followers is not null) as followers,
@@ -106,9 +134,7 @@ def headline(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.DataFrame
             select p.period,
                    sum(e.posts_published) as posts_published,
                    sum(e.engagements) as engagements,
-                   sum(e.engagements) filter (where e.engagements is not null and e.followers > 0)
-                   / nullif(sum(e.followers) filter (where e.engagements is not null and e.followers > 0), 0)
-                       as engagement_rate_by_followers
+                   {ER_BY_FOLLOWERS} as engagement_rate_by_followers
             from periods as p
             join marts.fct_engagement_daily as e
                 on e.brand_id = $brand and e.date between p.first_day and p.last_day
@@ -172,7 +198,6 @@ def headline(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.DataFrame
              'engagement_rate_by_followers', 'mentions', 'sov_mentions', 'net_sentiment', 'response_rate'],
             metric)
         """,
-        _params(scope),
     )
 
 
@@ -182,13 +207,11 @@ def headline(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.DataFrame
 def community_by_platform(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.DataFrame:
     """Followers at the period's end per platform (sum over the brand's accounts, each account's last
     count in the period), net change, gained/lost and growth, this period and the previous one."""
-    return _frame(
+    return _query(
         con,
-        """
-        with periods as (
-            select 'current' as period, $start::date as first_day, $end::date as last_day
-            union all select 'previous', $pstart::date, $pend::date
-        ),
+        scope,
+        f"""
+        with {PERIODS},
         per_account as (
             select p.period, c.platform, c.account_id,
                    arg_max(c.followers, c.date) filter (where c.followers is not null) as followers,
@@ -225,20 +248,17 @@ def community_by_platform(con: duckdb.DuckDBPyConnection, scope: ReportScope) ->
         having count(*) filter (where period = 'current') > 0
         order by followers desc nulls last, platform
         """,
-        _params(scope),
     )
 
 
 def community_vs_competitors(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.DataFrame:
     """The brand platform (all accounts together) of each brand of the set: followers at the period's
     end, net change and growth, with the previous period's growth."""
-    return _frame(
+    return _query(
         con,
-        """
-        with periods as (
-            select 'current' as period, $start::date as first_day, $end::date as last_day
-            union all select 'previous', $pstart::date, $pend::date
-        ),
+        scope,
+        f"""
+        with {PERIODS},
         per_brand as (
             select p.period, c.brand_id,
                    arg_max(c.followers, c.date) filter (where c.followers is not null) as followers,
@@ -261,7 +281,6 @@ def community_vs_competitors(con: duckdb.DuckDBPyConnection, scope: ReportScope)
         having count(*) filter (where period = 'current') > 0
         order by list_position($brands, brand_id)
         """,
-        _params(scope),
     )
 
 
@@ -272,20 +291,16 @@ def engagement_by_platform(con: duckdb.DuckDBPyConnection, scope: ReportScope) -
     """ER by followers per platform and brand of the set: the period's engagements over the summed
     daily followers of the same account-days (the ratio of sums of the daily ER), with the previous
     period's ER."""
-    return _frame(
+    return _query(
         con,
-        """
-        with periods as (
-            select 'current' as period, $start::date as first_day, $end::date as last_day
-            union all select 'previous', $pstart::date, $pend::date
-        ),
+        scope,
+        f"""
+        with {PERIODS},
         sums as (
             select p.period, e.platform, e.brand_id,
                    sum(e.posts_published) as posts_published,
                    sum(e.engagements) as engagements,
-                   sum(e.engagements) filter (where e.engagements is not null and e.followers > 0)
-                   / nullif(sum(e.followers) filter (where e.engagements is not null and e.followers > 0), 0)
-                       as engagement_rate_by_followers
+                   {ER_BY_FOLLOWERS} as engagement_rate_by_followers
             from periods as p
             join marts.fct_engagement_daily as e
                 on list_contains($brands, e.brand_id) and e.date between p.first_day and p.last_day
@@ -304,64 +319,57 @@ def engagement_by_platform(con: duckdb.DuckDBPyConnection, scope: ReportScope) -
         having count(*) filter (where period = 'current') > 0
         order by platform, list_position($brands, brand_id)
         """,
-        _params(scope),
     )
 
 
 def top_posts(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.DataFrame:
     """The brand's posts published in the period with the most engagements (lifetime, latest snapshot);
     deleted and hidden posts left out."""
-    return _frame(
+    return _query(
         con,
+        scope,
         f"""
-        select d.platform, d.post_id, d.published_date, d.content_type,
-               left(regexp_replace(coalesce(d.text, ''), '\\s+', ' ', 'g'), {TEXT_CHARS}) as text,
-               p.engagements, p.engagement_rate_by_followers, p.reach, p.views, d.url
-        from marts.dim_posts as d
-        join marts.fct_post_performance as p using (platform, post_id)
-        where d.brand_id = $brand and d.published_date between $start and $end
-          and not coalesce(d.is_deleted, false) and not coalesce(d.is_hidden, false)
-        order by p.engagements desc nulls last, d.published_date, d.platform, d.post_id
+        with {PERIOD_POSTS}
+        select platform, post_id, published_date, content_type, {_snippet("text")} as text,
+               engagements, engagement_rate_by_followers, reach, views, url
+        from period_posts
+        order by engagements desc nulls last, published_date, platform, post_id
         limit {TOP_POSTS}
         """,
-        _params(scope),
     )
 
 
 def content_types(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.DataFrame:
     """Per platform and content type: the brand's posts in the period, their engagements, the mean per
     post and the mean per-post ER (the Popsters habit)."""
-    return _frame(
+    return _query(
         con,
-        """
-        select d.platform, coalesce(d.content_type, 'unknown') as content_type,
+        scope,
+        f"""
+        with {PERIOD_POSTS}
+        select p.platform, coalesce(p.content_type, 'unknown') as content_type,
                count(*) as posts,
                sum(p.engagements) as engagements,
                avg(p.engagements) as engagements_per_post,
                avg(p.engagement_rate_by_followers) as mean_engagement_rate_by_followers
-        from marts.dim_posts as d
-        join marts.fct_post_performance as p using (platform, post_id)
-        where d.brand_id = $brand and d.published_date between $start and $end
-          and not coalesce(d.is_deleted, false) and not coalesce(d.is_hidden, false)
+        from period_posts as p
         group by all
-        order by engagements_per_post desc nulls last, d.platform, content_type
+        order by engagements_per_post desc nulls last, p.platform, content_type
         """,
-        _params(scope),
     )
 
 
 def posting_hours(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.DataFrame:
     """Posts and mean engagements per post by local weekday (1 = Monday) and hour of publication."""
-    return _frame(
+    return _query(
         con,
-        """
-        with local as (
-            select timezone($tz, d.published_at) as published_local, p.engagements
-            from marts.dim_posts as d
-            join marts.fct_post_performance as p using (platform, post_id)
-            where d.brand_id = $brand and d.published_date between $start and $end
-              and d.published_at is not null
-              and not coalesce(d.is_deleted, false) and not coalesce(d.is_hidden, false)
+        scope,
+        f"""
+        with {PERIOD_POSTS},
+        local as (
+            select timezone($tz, published_at) as published_local, engagements
+            from period_posts
+            where published_at is not null
         )
         select isodow(published_local) as weekday,
                dayname(published_local) as weekday_name,
@@ -372,7 +380,6 @@ def posting_hours(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.Data
         group by all
         order by weekday, hour
         """,
-        _params(scope),
     )
 
 
@@ -383,13 +390,11 @@ def sov_by_brand(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.DataF
     """Share of voice over the period for each brand of the set, all platforms together: mentions and
     their share of the set's, the same for engagements and reach, sentiment counts and net sentiment;
     with the previous period's mentions and share."""
-    return _frame(
+    return _query(
         con,
-        """
-        with periods as (
-            select 'current' as period, $start::date as first_day, $end::date as last_day
-            union all select 'previous', $pstart::date, $pend::date
-        ),
+        scope,
+        f"""
+        with {PERIODS},
         sums as (
             select p.period, v.brand_id,
                    sum(v.mentions) as mentions,
@@ -431,21 +436,20 @@ def sov_by_brand(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.DataF
         having count(*) filter (where period = 'current') > 0
         order by list_position($brands, brand_id), brand_id
         """,
-        _params(scope),
     )
 
 
 def sov_daily(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.DataFrame:
     """The daily share of mentions of each brand of the set (all platforms) over the period."""
-    return _frame(
+    return _query(
         con,
+        scope,
         """
         select date, brand_id, mentions, sov_mentions, negative_mentions
         from marts.fct_share_of_voice_daily
         where competitor_set_id = $set and platform = 'all' and date between $start and $end
         order by date, list_position($brands, brand_id), brand_id
         """,
-        _params(scope),
     )
 
 
@@ -453,11 +457,12 @@ def top_mentions(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.DataF
     """The brand's most engaging mentions in the period (None: the publication has no fct_mentions)."""
     if not has_mart(con, "fct_mentions"):
         return None
-    return _frame(
+    return _query(
         con,
+        scope,
         f"""
         select date, platform,
-               left(regexp_replace(coalesce(text, ''), '\\s+', ' ', 'g'), {TEXT_CHARS}) as text,
+               {_snippet("text")} as text,
                left(author_pseudonym, 12) as author,
                engagements, reach, sentiment, sentiment_source, mention_id
         from marts.fct_mentions
@@ -466,7 +471,6 @@ def top_mentions(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.DataF
         order by engagements desc nulls last, reach desc nulls last, date, mention_id
         limit {TOP_MENTIONS}
         """,
-        _params(scope),
     )
 
 
@@ -474,8 +478,9 @@ def alerts(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.DataFrame |
     """The brand's alerts detected for dates in the period (None: the publication has no fct_alerts)."""
     if not has_mart(con, "fct_alerts"):
         return None
-    return _frame(
+    return _query(
         con,
+        scope,
         """
         select detected_for_date, platform, kind, observed, baseline, threshold, severity,
                delivery_status, alert_id
@@ -483,7 +488,6 @@ def alerts(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.DataFrame |
         where brand_id = $brand and detected_for_date between $start and $end
         order by detected_for_date, platform, kind
         """,
-        _params(scope),
     )
 
 
@@ -494,13 +498,11 @@ def response_by_platform(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> 
     """Inbound items and responses per platform, inside and outside business hours, with the response
     rates and the median of the daily first-response medians (the marts keep daily medians only, and
     no median outside business hours); the previous period's response rate."""
-    return _frame(
+    return _query(
         con,
-        """
-        with periods as (
-            select 'current' as period, $start::date as first_day, $end::date as last_day
-            union all select 'previous', $pstart::date, $pend::date
-        ),
+        scope,
+        f"""
+        with {PERIODS},
         sums as (
             select p.period, r.platform,
                    sum(r.inbound) as inbound,
@@ -534,7 +536,6 @@ def response_by_platform(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> 
         having count(*) filter (where period = 'current') > 0
         order by platform
         """,
-        _params(scope),
     )
 
 
@@ -543,8 +544,9 @@ def response_by_platform(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> 
 
 def goals(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.DataFrame:
     """The brand's goals whose window overlaps the period, as of the latest data in the publication."""
-    return _frame(
+    return _query(
         con,
+        scope,
         """
         select platform, metric, target, start_date, end_date, actual, pct_of_target, projected_at_end,
                projected_at_end / nullif(target, 0) as projected_pct_of_target
@@ -552,7 +554,6 @@ def goals(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.DataFrame:
         where brand_id = $brand and start_date <= $end and end_date >= $start
         order by end_date, platform, metric
         """,
-        _params(scope),
     )
 
 
@@ -564,13 +565,11 @@ def traffic_by_platform(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> p
     this period and the previous one (None: the publication has no fct_social_traffic_daily)."""
     if not has_mart(con, "fct_social_traffic_daily"):
         return None
-    return _frame(
+    return _query(
         con,
-        """
-        with periods as (
-            select 'current' as period, $start::date as first_day, $end::date as last_day
-            union all select 'previous', $pstart::date, $pend::date
-        ),
+        scope,
+        f"""
+        with {PERIODS},
         sums as (
             select p.period, t.platform,
                    sum(t.sessions) as sessions,
@@ -597,7 +596,6 @@ def traffic_by_platform(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> p
         having count(*) filter (where period = 'current') > 0
         order by sessions desc nulls last, platform
         """,
-        _params(scope),
     )
 
 
@@ -606,11 +604,12 @@ def post_conversions(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.D
     lifetime). None: the publication has no fct_post_conversions."""
     if not has_mart(con, "fct_post_conversions"):
         return None
-    return _frame(
+    return _query(
         con,
+        scope,
         f"""
         select c.platform, c.post_id, d.published_date,
-               left(regexp_replace(coalesce(d.text, ''), '\\s+', ' ', 'g'), {TEXT_CHARS}) as text,
+               {_snippet("d.text")} as text,
                c.clicks, c.sessions, c.conversions, c.revenue,
                c.conversions / nullif(c.sessions, 0) as conversion_rate
         from marts.fct_post_conversions as c
@@ -619,5 +618,4 @@ def post_conversions(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> pl.D
         order by c.conversions desc nulls last, c.sessions desc nulls last, c.platform, c.post_id
         limit {TOP_POSTS}
         """,
-        _params(scope),
     )
