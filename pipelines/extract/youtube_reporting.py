@@ -35,7 +35,14 @@ from requests import Response
 
 from pipelines.extract.base import BASE_URL_ENV, AccountContext
 from pipelines.extract.capture import publish_export, stamp
-from pipelines.extract.errors import ApiError, AuthFailed, ExtractError, QuotaExceeded, Unreachable
+from pipelines.extract.errors import (
+    ApiError,
+    AuthFailed,
+    ExtractError,
+    QuotaExceeded,
+    RateLimited,
+    Unreachable,
+)
 from pipelines.extract.http import Classify, PlatformClient
 from pipelines.extract.redact import redact_text
 from pipelines.extract.state import horizon_days
@@ -74,6 +81,8 @@ def reporting_classify(classify: Classify) -> Classify:
         if response.status_code == 401 or status == "UNAUTHENTICATED":
             message = error.get("message", "") if isinstance(error, dict) else ""
             raise auth_failed(f"YouTube Reporting {response.status_code} {status or ''}: {message}".strip())
+        if response.status_code == 429 or status == "RESOURCE_EXHAUSTED":
+            raise RateLimited(f"YouTube Reporting {response.status_code} {status or ''}".strip(), response)
         classify(response, body)
 
     return check

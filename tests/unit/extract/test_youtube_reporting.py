@@ -18,14 +18,15 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from requests import Response
 
 from pipelines.extract import youtube
 from pipelines.extract.base import AccountContext
-from pipelines.extract.errors import AuthFailed
+from pipelines.extract.errors import AuthFailed, RateLimited
 from pipelines.extract.http import PlatformClient, RetrySettings
 from pipelines.extract.state import ExtractState
 from pipelines.extract.youtube_oauth import OAUTH_ENV
-from pipelines.extract.youtube_reporting import extract_reports
+from pipelines.extract.youtube_reporting import extract_reports, reporting_classify
 from pipelines.ingest.brands import Brand, BrandsConfig
 from pipelines.ingest.parse import parse_file
 from pipelines.schemas import BY_NAME
@@ -285,3 +286,17 @@ def test_written_report_is_read_by_the_ingest_parser(tmp_path, fake):
     ]
     assert rows[0]["watch_time_minutes"] == 106.0 and rows[0]["channel_id"] == CHANNEL
     assert rows[0]["fetched_at"] == datetime(2026, 1, 3, 10, tzinfo=UTC)  # the report's createTime
+
+
+def test_reporting_errors_google_style_rate_limit_retried_401_names_the_variable():
+    check = reporting_classify(youtube.classify)
+    response = Response()
+    response.status_code = 429  # Google's body for the Reporting API: no errors[].reason
+    with pytest.raises(RateLimited):
+        check(response, {"error": {"code": 429, "message": "Quota exceeded", "status": "RESOURCE_EXHAUSTED"}})
+    response.status_code = 401
+    with pytest.raises(AuthFailed) as raised:
+        check(
+            response, {"error": {"code": 401, "message": "Invalid Credentials", "status": "UNAUTHENTICATED"}}
+        )
+    assert raised.value.renew == OAUTH_ENV
