@@ -30,13 +30,13 @@ demo: $(STAMP) browser
 ## Run the whole test suite (lint included), on two workers; the slowest tests are listed at the end.
 test: $(STAMP) browser
 	$(BIN)/ruff check pipelines expectations tests
-	cd dbt_project && ../$(BIN)/sqlfluff lint models macros tests
+	cd dbt_project && ../$(BIN)/sqlfluff lint --processes 2 models macros tests
 	$(BIN)/pytest -n 2 --dist loadscope --durations=15
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipelines expectations tests
 	$(BIN)/ruff format --check pipelines expectations tests
-	cd dbt_project && ../$(BIN)/sqlfluff lint models macros tests
+	cd dbt_project && ../$(BIN)/sqlfluff lint --processes 2 models macros tests
 
 format: $(STAMP)
 	$(BIN)/ruff format pipelines expectations tests
