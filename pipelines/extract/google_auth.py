@@ -104,32 +104,20 @@ def signed_jwt(key: ServiceAccountKey, private_key: rsa.RSAPrivateKey, scope: st
     return f"{signing_input}.{b64url(signature)}"
 
 
-class ServiceAccountAuth(AuthBase):
-    """Bearer auth from a service-account key file, the token obtained on first use and renewed."""
+class GoogleBearerAuth(AuthBase):
+    """Bearer auth whose access token comes from a Google token endpoint, obtained on first use and
+    renewed shortly before it expires. Subclasses say which grant they post (`_grant`)."""
 
     def __init__(
-        self,
-        key_path: str,
-        *,
-        scope: str,
-        live_api: str,
-        variable: str,
-        timeout_seconds: float = 30.0,
-        clock: Callable[[], float] = time.time,
+        self, *, live_api: str, timeout_seconds: float = 30.0, clock: Callable[[], float] = time.time
     ) -> None:
-        self.key_path, self.scope, self.variable = key_path, scope, variable
         self._live_host = urlsplit(live_api).netloc
         self.timeout_seconds = timeout_seconds
         self._clock = clock
-        self._key: ServiceAccountKey | None = None
         self._token: str | None = None
         self._expires_at = 0.0
         self._issued: list[str] = []  # every assertion and token of this run: all redacted
         self.exchanges = 0
-
-    def secret_values(self) -> list[str]:
-        key = [] if self._key is None else [self._key.private_key_pem, *self._key.pem_lines()]
-        return key + self._issued
 
     def __call__(self, request: PreparedRequest) -> PreparedRequest:
         request.headers["Authorization"] = f"Bearer {self.access_token(request.url or '')}"
@@ -137,37 +125,36 @@ class ServiceAccountAuth(AuthBase):
 
     def access_token(self, api_url: str) -> str:
         if self._token is None or self._clock() >= self._expires_at - REFRESH_MARGIN_SECONDS:
-            self._exchange(api_url)
+            token_uri, form = self._grant()
+            self._exchange(self.token_url(token_uri, api_url), form)
         assert self._token is not None
         return self._token
 
-    def token_url(self, key: ServiceAccountKey, api_url: str) -> str:
-        """The key's token_uri; the same path on the API's host when the API is not Google's (sandbox)."""
+    def token_url(self, token_uri: str, api_url: str) -> str:
+        """`token_uri`; the same path on the API's host when the API is not Google's (the sandbox)."""
         api = urlsplit(api_url)
         if not api.netloc or api.netloc == self._live_host:
-            return key.token_uri
-        return f"{api.scheme}://{api.netloc}{urlsplit(key.token_uri).path or '/token'}"
+            return token_uri
+        return f"{api.scheme}://{api.netloc}{urlsplit(token_uri).path or '/token'}"
 
-    def _exchange(self, api_url: str) -> None:
-        if self._key is None:
-            self._key = ServiceAccountKey.load(self.key_path, self.variable)
-        key = self._key
-        now = int(self._clock())
-        assertion = signed_jwt(key, key.private_key(self.variable), self.scope, now)
-        self._issued.append(assertion)
-        url = self.token_url(key, api_url)
+    def _grant(self) -> tuple[str, dict[str, str]]:
+        """The token endpoint and the form to post to it."""
+        raise NotImplementedError
+
+    def _refused(self, message: str) -> Exception:
+        """The error a refused grant raises (it may say which variable to renew)."""
+        return AuthFailed(message)
+
+    def _exchange(self, url: str, form: dict[str, str]) -> None:
+        """Post the grant (retried on no answer, 5xx and 429) and keep the access token it returns."""
         host = urlsplit(url).netloc
+        now = self._clock()
         response, failure = None, ""
         for attempt in range(EXCHANGE_ATTEMPTS):
             if attempt:
                 time.sleep(attempt)
             try:
-                response = requests.post(
-                    url,
-                    data={"grant_type": GRANT_TYPE, "assertion": assertion},
-                    timeout=self.timeout_seconds,
-                    allow_redirects=False,
-                )
+                response = requests.post(url, data=form, timeout=self.timeout_seconds, allow_redirects=False)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 response, failure = None, type(exc).__name__
                 continue
@@ -185,14 +172,44 @@ class ServiceAccountAuth(AuthBase):
         except ValueError:
             body = None
         if not isinstance(body, dict):
-            raise AuthFailed(f"token endpoint {host}: HTTP {response.status_code} without a JSON body")
+            raise self._refused(f"token endpoint {host}: HTTP {response.status_code} without a JSON body")
         if response.status_code != 200 or not isinstance(body.get("access_token"), str):
             # Google's answer: {"error": "invalid_grant", "error_description": "Invalid JWT Signature."}
             said = " ".join(str(body.get(k) or "") for k in ("error", "error_description")).strip()
-            raise AuthFailed(
-                f"token exchange refused by {host}: HTTP {response.status_code} {said[:200] or 'no reason given'}"
+            raise self._refused(
+                f"token request refused by {host}: HTTP {response.status_code} {said[:200] or 'no reason given'}"
             )
         self._token = body["access_token"]
         self._issued.append(self._token)
         lifetime = body.get("expires_in")
         self._expires_at = now + (lifetime if isinstance(lifetime, int | float) else TOKEN_LIFETIME_SECONDS)
+
+
+class ServiceAccountAuth(GoogleBearerAuth):
+    """Bearer auth from a service-account key file (the JWT bearer grant)."""
+
+    def __init__(
+        self,
+        key_path: str,
+        *,
+        scope: str,
+        live_api: str,
+        variable: str,
+        timeout_seconds: float = 30.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(live_api=live_api, timeout_seconds=timeout_seconds, clock=clock)
+        self.key_path, self.scope, self.variable = key_path, scope, variable
+        self._key: ServiceAccountKey | None = None
+
+    def secret_values(self) -> list[str]:
+        key = [] if self._key is None else [self._key.private_key_pem, *self._key.pem_lines()]
+        return key + self._issued
+
+    def _grant(self) -> tuple[str, dict[str, str]]:
+        if self._key is None:
+            self._key = ServiceAccountKey.load(self.key_path, self.variable)
+        key = self._key
+        assertion = signed_jwt(key, key.private_key(self.variable), self.scope, int(self._clock()))
+        self._issued.append(assertion)
+        return key.token_uri, {"grant_type": GRANT_TYPE, "assertion": assertion}

@@ -16,17 +16,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import requests
-from requests import PreparedRequest
-from requests.auth import AuthBase
-
-from pipelines.extract.errors import AuthFailed, Unreachable
-from pipelines.extract.google_auth import GOOGLE_TOKEN_URI, REFRESH_MARGIN_SECONDS
+from pipelines.extract.errors import AuthFailed
+from pipelines.extract.google_auth import GOOGLE_TOKEN_URI, GoogleBearerAuth
 
 OAUTH_ENV = "SMM_YOUTUBE_OAUTH_CREDENTIALS"
-EXCHANGE_ATTEMPTS = 3
 
 
 def auth_failed(message: str) -> AuthFailed:
@@ -64,8 +58,8 @@ class UserCredentials:
         return cls(*(found[f] for f in fields), token_uri=str(found.get("token_uri") or GOOGLE_TOKEN_URI))
 
 
-class RefreshTokenAuth(AuthBase):
-    """Bearer auth from a refresh token, the access token obtained on first use and renewed."""
+class RefreshTokenAuth(GoogleBearerAuth):
+    """Bearer auth from a channel owner's refresh token (the OAuth 2.0 refresh grant)."""
 
     def __init__(
         self,
@@ -75,14 +69,9 @@ class RefreshTokenAuth(AuthBase):
         timeout_seconds: float = 30.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        super().__init__(live_api=live_api, timeout_seconds=timeout_seconds, clock=clock)
         self._value = credentials_value
-        self._live_host = urlsplit(live_api).netloc
-        self.timeout_seconds = timeout_seconds
-        self._clock = clock
         self._credentials: UserCredentials | None = None
-        self._token: str | None = None
-        self._expires_at = 0.0
-        self._issued: list[str] = []
 
     def secret_values(self) -> list[str]:
         found = self._credentials
@@ -92,70 +81,16 @@ class RefreshTokenAuth(AuthBase):
             *self._issued,
         ]
 
-    def __call__(self, request: PreparedRequest) -> PreparedRequest:
-        request.headers["Authorization"] = f"Bearer {self.access_token(request.url or '')}"
-        return request
-
-    def access_token(self, api_url: str) -> str:
-        if self._token is None or self._clock() >= self._expires_at - REFRESH_MARGIN_SECONDS:
-            self._refresh(api_url)
-        assert self._token is not None
-        return self._token
-
-    def token_url(self, credentials: UserCredentials, api_url: str) -> str:
-        api = urlsplit(api_url)
-        if not api.netloc or api.netloc == self._live_host:
-            return credentials.token_uri
-        return f"{api.scheme}://{api.netloc}{urlsplit(credentials.token_uri).path or '/token'}"
-
-    def _refresh(self, api_url: str) -> None:
+    def _grant(self) -> tuple[str, dict[str, str]]:
         if self._credentials is None:
             self._credentials = UserCredentials.parse(self._value)
         found = self._credentials
-        url = self.token_url(found, api_url)
-        host = urlsplit(url).netloc
-        form = {
+        return found.token_uri, {
             "grant_type": "refresh_token",
             "client_id": found.client_id,
             "client_secret": found.client_secret,
             "refresh_token": found.refresh_token,
         }
-        response, failure = None, ""
-        for attempt in range(EXCHANGE_ATTEMPTS):
-            if attempt:
-                time.sleep(attempt)
-            try:
-                response = requests.post(url, data=form, timeout=self.timeout_seconds, allow_redirects=False)
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                response, failure = None, type(exc).__name__
-                continue
-            if response.status_code < 500 and response.status_code != 429:
-                break
-            failure = f"HTTP {response.status_code}"
-        else:
-            raise Unreachable(
-                f"token endpoint {host} did not answer after {EXCHANGE_ATTEMPTS} attempts ({failure})"
-            )
-        assert response is not None
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if (
-            not isinstance(body, dict)
-            or response.status_code != 200
-            or not isinstance(body.get("access_token"), str)
-        ):
-            # Google: {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}
-            said = (
-                " ".join(str(body.get(k) or "") for k in ("error", "error_description")).strip()
-                if isinstance(body, dict)
-                else ""
-            )
-            raise auth_failed(
-                f"token refresh refused by {host}: HTTP {response.status_code} {said[:200] or 'no reason given'}"
-            )
-        self._token = body["access_token"]
-        self._issued.append(self._token)
-        lifetime = body.get("expires_in")
-        self._expires_at = self._clock() + (lifetime if isinstance(lifetime, int | float) else 3600)
+
+    def _refused(self, message: str) -> Exception:
+        return auth_failed(message)
