@@ -181,12 +181,17 @@ def _read_jsonl(path: Path, rel: str, out: _Collector) -> None:
             if not raw.strip():
                 continue  # blank lines (a trailing newline) carry no record
             out.stats.lines_read += 1
-            try:
-                capture = _envelope(raw)
-            except Rejected as exc:
-                out.reject(rel, line_no, str(exc))
-                continue
-            out.take(rel, line_no, capture)
+            _parse_line(raw, rel, line_no, out)
+
+
+def _parse_line(raw: bytes, rel: str, line_no: int, out: _Collector) -> None:
+    """One capture line through the parsers: its rows, or its rejection with the reason."""
+    try:
+        capture = _envelope(raw)
+    except Rejected as exc:
+        out.reject(rel, line_no, str(exc))
+        return
+    out.take(rel, line_no, capture)
 
 
 def _read_jsonl_columnar(spec: columnar.FastSpec, path: Path, rel: str, out: _Collector) -> None:
@@ -218,14 +223,8 @@ def _finish_batch(
     out.fast_rows.append(rows)
     failed_lines = set(failed)
     for line_no, raw, taken in batch:
-        if taken and line_no not in failed_lines:
-            continue
-        try:
-            capture = _envelope(raw)
-        except Rejected as exc:
-            out.reject(rel, line_no, str(exc))
-            continue
-        out.take(rel, line_no, capture)
+        if not (taken and line_no not in failed_lines):
+            _parse_line(raw, rel, line_no, out)
 
 
 def _read_csv(path: Path, rel: str, out: _Collector) -> None:
