@@ -112,10 +112,13 @@ def replay(
     project_dir: Path,
     workdir: Path,
     *,
+    data_dir: Path,
     memory_limit: str = "2GB",
     pii_key: str = "",
 ) -> dict[str, Any]:
-    """Run the build's statements in one DuckDB connection on a fresh file; time each one."""
+    """Run the build's statements in one DuckDB connection on a fresh file; time each one.
+
+    The session is set up as dbt's is (the lake under `data_dir`, the pseudonymisation key)."""
     import duckdb
 
     statements = build_statements(target_dir, project_dir)
@@ -124,7 +127,7 @@ def replay(
     db_file = workdir / f"{database}.duckdb"
     for leftover in (db_file, db_file.with_suffix(".duckdb.wal")):
         leftover.unlink(missing_ok=True)
-    from pipelines.runtime.pii import DUCKDB_VARIABLE
+    from pipelines.warehouse.dbt_session_plugin import configure_session
 
     per_node: list[dict[str, Any]] = []
     failing_tests = 0
@@ -132,7 +135,7 @@ def replay(
         con.execute(f"set memory_limit = {_quoted(memory_limit)}")
         for name, value in _SETTINGS.items():
             con.execute(f"set {name} = {_quoted(value)}")
-        con.execute(f"set variable {DUCKDB_VARIABLE} = ?", [pii_key])
+        configure_session(con, data_dir=str(data_dir), key=pii_key)
         for schema in schemas:
             con.execute(f'create schema if not exists "{schema}"')
         cpu_before, started = time.process_time(), time.perf_counter()
@@ -195,7 +198,9 @@ def measure_dbt_sql(data: Path, project_dir: Path, workdir: Path, dbt_wall: floa
     dbt_elapsed = float(json.loads((target / "run_results.json").read_text())["elapsed_time"])
     # The measured runs get no SMM_* variable but the memory limit (measured_run): same key, same limit.
     memory_limit = os.environ.get("SMM_DUCKDB_MEMORY_LIMIT", "2GB")
-    replayed = replay(target, project_dir, workdir, memory_limit=memory_limit, pii_key=DEMO_PII_KEY)
+    replayed = replay(
+        target, project_dir, workdir, data_dir=data, memory_limit=memory_limit, pii_key=DEMO_PII_KEY
+    )
     slowest = sorted(replayed["per_node"], key=lambda n: n["dbt_seconds"] - n["seconds"], reverse=True)[:5]
     return {
         **{k: v for k, v in replayed.items() if k != "per_node"},

@@ -41,7 +41,7 @@ CODE_PARTS: dict[str, tuple[str, ...]] = {
         "dbt_project/macros/**/*",
         "dbt_project/seeds/**/*",
         "dbt_project/tests/**/*",
-        "pipelines/warehouse/dbt_pii_plugin.py",
+        "pipelines/warehouse/dbt_session_plugin.py",
     ),
     "pipeline": ("pipelines/**/*.py", "expectations/**/*.py"),
 }

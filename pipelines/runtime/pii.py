@@ -6,7 +6,7 @@ from SMM_PII_KEY. Without it the published demo key below is used: fine for samp
 for real people (anyone can hash candidate names with a public key), so set your own outside the
 demo and keep it as secret as an API token. Changing the key changes every pseudonym.
 
-The key reaches DuckDB only as a session variable (see `dbt_pii_plugin`), never as SQL text, so
+The key reaches DuckDB only as a session variable (see `dbt_session_plugin`), never as SQL text, so
 it is absent from compiled SQL, dbt logs and the view definitions stored in the published file.
 """
 

@@ -121,9 +121,13 @@ def test_every_dbt_unit_test_passes_against_the_built_warehouse(pipeline_run, tm
     """Runs build without dbt unit tests; they run here, against a copy of the kept build file
     (dbt reads the column types of each tested model's inputs from it)."""
     _, paths, _ = pipeline_run
-    build_copy = tmp_path / "unit.duckdb"
-    shutil.copy(paths.last_build_db, build_copy)
-    env = {**os.environ, **dbt_env(paths), "SMM_BUILD_DB": str(build_copy)}
+    home = tmp_path / "home"  # the profile's build file is ~/smm_build.duckdb
+    home.mkdir()
+    shutil.copy(paths.last_build_db, home / paths.build_db.name)
+    # The run's parse serves here too: nothing data-dir specific is in dbt's partial-parse state.
+    (tmp_path / "target").mkdir()
+    shutil.copy(paths.build_dir / "dbt_target" / "partial_parse.msgpack", tmp_path / "target")
+    env = {**os.environ, **dbt_env(paths), "HOME": str(home)}
     proc = subprocess.run(
         [
             DBT_EXECUTABLE,

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
+import duckdb
+import yaml
 from dbt.cli.main import cli as dbt_cli
 
 from pipelines.runtime.paths import DBT_PROJECT_DIR, resolve_paths
@@ -12,12 +17,42 @@ from pipelines.warehouse.build_state import BUILD_WINDOW_TABLE
 from pipelines.warehouse.dbt import SmmDbtTranslator, build_args, dbt_env
 
 
+def _profile_build_path() -> str:
+    profile = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text())
+    return profile["smm"]["outputs"][profile["smm"]["target"]]["path"]
+
+
 def test_dbt_builds_into_the_private_file_never_the_published_one(tmp_path: Path) -> None:
     paths = resolve_paths(str(tmp_path / "landing"), str(tmp_path / "data"))
     env = dbt_env(paths)
-    assert env["SMM_BUILD_DB"] == str(tmp_path / "data" / "build" / "smm_build.duckdb")
-    assert env["SMM_BUILD_DB"] != str(paths.published_db)
+    # DuckDB expands "~" from HOME, as os.path.expanduser does.
+    opened = Path(os.path.expanduser(_profile_build_path()).replace(os.path.expanduser("~"), env["HOME"], 1))
+    assert opened == paths.build_db == tmp_path / "data" / "build" / "smm_build.duckdb"
+    assert opened != paths.published_db
     assert env["SMM_DATA_DIR"] == str(tmp_path / "data")
+
+
+def test_dbt_opens_the_build_file_under_home_and_reads_the_lake_under_the_data_dir(tmp_path: Path) -> None:
+    """The profile and the plugin as DuckDB reads them: `~` from HOME, lake paths from the data dir."""
+    paths = resolve_paths(str(tmp_path / "landing"), str(tmp_path / "data"))
+    lake_file = paths.data / "lake" / "x" / "user" / "part.parquet"
+    lake_file.parent.mkdir(parents=True)
+    duckdb.sql("select 42 as answer").write_parquet(str(lake_file))
+    paths.build_dir.mkdir(parents=True)
+    script = (
+        "import duckdb, os, sys\n"
+        "from pipelines.warehouse.dbt_session_plugin import _configure_from_env\n"
+        "con = duckdb.connect(sys.argv[1])\n"
+        "_configure_from_env(con)\n"
+        "print(con.execute(\"select answer from read_parquet('lake/x/user/**/*.parquet')\").fetchone()[0])\n"
+    )
+    env = {**os.environ, **dbt_env(paths)}
+    proc = subprocess.run(
+        [sys.executable, "-c", script, _profile_build_path()], env=env, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "42"
+    assert paths.build_db.exists()  # created where the pipeline publishes from, not in the real HOME
 
 
 def _as_dbt_reads(args: list[str]) -> tuple[str, dict]:

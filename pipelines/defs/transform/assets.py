@@ -12,7 +12,7 @@ import shutil
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import dbt_assets
 
 from pipelines.defs.resources import WarehouseRun
 from pipelines.runtime.inputs import record_inputs
@@ -31,6 +31,7 @@ from pipelines.warehouse.build_state import (
 from pipelines.warehouse.dbt import (
     DBT_EXECUTABLE,
     DBT_PROJECT,
+    DbtCli,
     SmmDbtTranslator,
     build_args,
     dbt_environment,
@@ -47,7 +48,7 @@ MANIFEST = ensure_manifest(resolve_paths())
     dagster_dbt_translator=SmmDbtTranslator(),
     pool="duckdb_build",
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseRun):
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCli, warehouse: WarehouseRun):
     paths = warehouse.resolve()
     checked = warehouse.checked
     paths.build_dir.mkdir(parents=True, exist_ok=True)
@@ -100,5 +101,5 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
 
 defs = dg.Definitions(
     assets=[dbt_models],
-    resources={"dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)},
+    resources={"dbt": DbtCli(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)},
 )

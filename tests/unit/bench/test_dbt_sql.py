@@ -107,7 +107,7 @@ def test_every_executed_node_becomes_one_statement_in_dbt_order(tmp_path: Path) 
 
 def test_the_replay_builds_the_tables_and_evaluates_the_tests(tmp_path: Path) -> None:
     target, project = _project(tmp_path)
-    figures = replay(target, project, tmp_path / "work", pii_key="k")
+    figures = replay(target, project, tmp_path / "work", data_dir=tmp_path, pii_key="k")
     assert figures["by_kind"] == {"seed": 1, "model": 3, "test": 2}
     # Seed typed as declared (a varchar code keeps its leading zero: the LIKE matches), one failing test.
     assert figures["table_rows"] == {
