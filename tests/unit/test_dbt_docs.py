@@ -66,25 +66,65 @@ def test_every_mart_column_is_documented_typed_and_contracted() -> None:
             assert column["data_type"], f"{table}.{name} has no data_type"
 
 
-def test_mart_not_null_is_a_contract_constraint_not_a_data_test() -> None:
-    """The contracted marts are created with NOT NULL columns, so DuckDB refuses a NULL during the
-    build; a not_null data test on the same column would be one more dbt node re-checking it."""
+TABLE_MATERIALIZATIONS = {"table", "incremental"}
+
+
+def not_null_tests_on_tables(manifest: dict) -> list[str]:
+    """`model.column` of every not_null data test on a model built as a table (marts, intermediate,
+    incremental staging)."""
+    nodes = manifest["nodes"]
+    found = []
+    for node in nodes.values():
+        if node["resource_type"] != "test" or (node.get("test_metadata") or {}).get("name") != "not_null":
+            continue
+        model = nodes.get(node.get("attached_node") or "")
+        if model and model["config"]["materialized"] in TABLE_MATERIALIZATIONS:
+            found.append(f"{model['name']}.{node['column_name']}")
+    return sorted(found)
+
+
+def test_table_not_null_is_a_contract_constraint_not_a_data_test() -> None:
+    """A table model with an enforced contract is created with NOT NULL columns, so DuckDB refuses a
+    NULL during the build; a not_null data test on the same column would be one more dbt node
+    re-checking it on every run. Views keep their tests (a view has no constraints)."""
     manifest = json.loads(ensure_manifest(resolve_paths()).read_text())
-    repeated = [
-        n["name"]
-        for n in manifest["nodes"].values()
-        if n["resource_type"] == "test"
-        and (n.get("test_metadata") or {}).get("name") == "not_null"
-        and (n.get("attached_node") or "").split(".")[-1] in MART_TABLES
-    ]
-    assert not repeated, f"use `constraints: [{{type: not_null}}]` on these mart columns instead: {repeated}"
-    constrained = [
-        f"{table}.{name}"
-        for table in MART_TABLES
-        for name, column in _models()[table]["columns"].items()
+    repeated = not_null_tests_on_tables(manifest)
+    assert not repeated, (
+        "these table columns have a not_null data test: declare the model's columns with their data_type, "
+        "set `config: {contract: {enforced: true}}` and give the column `constraints: [{type: not_null}]` "
+        f"instead: {repeated}"
+    )
+    models = _models()
+    constrained = {
+        f"{name}.{column_name}"
+        for name, node in models.items()
+        for column_name, column in node["columns"].items()
         if any(c["type"] == "not_null" for c in column.get("constraints", []))
-    ]
-    assert "fct_post_performance.post_id" in constrained and len(constrained) >= len(MART_TABLES)
+    }
+    # dbt ignores column constraints unless the model's contract is enforced.
+    unenforced = sorted(
+        c for c in constrained if not models[c.split(".")[0]]["config"]["contract"]["enforced"]
+    )
+    assert not unenforced, f"not_null constraints without an enforced contract are not applied: {unenforced}"
+    assert {
+        "fct_post_performance.post_id",
+        "int_posts.post_id",
+        "stg_x__mentions.tweet_id",
+    } <= constrained and len(constrained) >= len(MART_TABLES)
+
+
+def test_the_table_guard_names_the_model_and_column_of_a_not_null_test() -> None:
+    manifest = json.loads(ensure_manifest(resolve_paths()).read_text())
+    model_id = next(
+        k for k, n in manifest["nodes"].items() if n["resource_type"] == "model" and n["name"] == "int_posts"
+    )
+    manifest["nodes"]["test.smm.not_null_int_posts_post_id"] = {
+        "resource_type": "test",
+        "test_metadata": {"name": "not_null", "kwargs": {"column_name": "post_id"}},
+        "attached_node": model_id,
+        "column_name": "post_id",
+    }
+    assert not_null_tests_on_tables(manifest) == ["int_posts.post_id"]
 
 
 def test_every_model_description_ends_with_its_grain() -> None:
