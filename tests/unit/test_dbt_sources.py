@@ -191,3 +191,27 @@ def test_no_staging_view_test_repeats_a_raw_suite_rule() -> None:
             ):
                 repeated.append(f"{path.name} {model['name']}: unique_combination {columns}")
     assert not repeated, f"remove these tests (the raw suite checks the same on the lake): {repeated}"
+
+
+def _not_null_columns(entry: dict[str, Any]) -> set[str]:
+    return {c["name"] for c in entry.get("columns", []) if "not_null" in (c.get("data_tests") or [])}
+
+
+def test_no_config_view_not_null_repeats_its_source_test() -> None:
+    """A config staging view selects its config source row for row: a column it passes through
+    unchanged is non-NULL exactly when the source's is, and the source test already checks that."""
+    config = STAGING / "config"
+    source_not_null = {t["name"]: _not_null_columns(t) for t in _tables(config / "_config__sources.yml")}
+    assert any(source_not_null.values()), "no not_null test on a config source: has the layout changed?"
+    repeated = []
+    for model in yaml.safe_load((config / "_config__models.yml").read_text())["models"]:
+        sql = (config / f"{model['name']}.sql").read_text()
+        sources = re.findall(r"source\('lake', '(\w+)'\)", sql)
+        if len(sources) != 1:
+            continue
+        repeated += [
+            f"{model['name']}.{name}"
+            for name in _not_null_columns(model) & source_not_null[sources[0]]
+            if _passes_through(sql, name)
+        ]
+    assert not repeated, f"remove these not_null tests (the config source's test checks the same): {repeated}"
