@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pipelines.bench.scenarios import TARGETS
+
 _RUNS = (
     ("full", "full run"),
     ("rerun", "re-run, unchanged data"),
@@ -41,7 +43,8 @@ def _time_panel(ax: Any, results: list[dict[str, Any]], unit: str, floor_unit: s
         ax.plot(sizes, ingest, marker="s", ls="--", label="ingest steps (full run)")
     floor = [r["floor"][floor_unit] for r in results]
     ax.plot(sizes, floor, marker="^", color="black", label="floor (DuckDB)")
-    ax.plot(sizes, [5 * f for f in floor], ls=":", color="grey", label="target: 5× floor")
+    limit = TARGETS["full_over_floor"]
+    ax.plot(sizes, [limit * f for f in floor], ls=":", color="grey", label=f"target: {limit:g}× floor")
     ax.set(xlabel="raw landing data (MB)", ylabel=title, title=title, xscale="log", yscale="log")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7)
@@ -66,7 +69,9 @@ def chart(results: list[dict[str, Any]], out: Path) -> None:
         ]
         if points:
             memory.plot(*zip(*points, strict=True), marker="o", label=label)
-    memory.axhline(4000, ls=":", color="grey", label="target: 4 GB")
+    memory.axhline(
+        TARGETS["peak_rss_mb"], ls=":", color="grey", label=f"target: {TARGETS['peak_rss_mb'] / 1000:g} GB"
+    )
     memory.set(
         xlabel="raw landing data (MB)",
         ylabel="peak RSS of the process tree (MB)",

@@ -110,7 +110,7 @@ def test_every_target_of_the_full_run_has_a_measured_ratio(bench_run) -> None:
             assert ratios[key] is None, f"{key}: its scenario did not run"
             continue
         assert ratios[key] is not None and ratios[key] > 0, key
-    assert "targets (issue 7):" in output
+    assert "targets (issue 14):" in output
     assert "fixed_overhead_s   not measured" in output
     assert "new_day_over_full  not measured" in output
 
