@@ -14,10 +14,12 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
+from pipelines.ingest.lake_update import PARTITION_PREFIX, LakeUpdate, Manifest
 from pipelines.ingest.parse import iter_partitions
 from pipelines.runtime.disk import disk_full_is_fatal
 from pipelines.runtime.pause import pause_point
@@ -48,26 +50,77 @@ def remove_leftovers(target: Path) -> None:
 
 def replace_dataset_dir(frame: pl.DataFrame, target: Path, *, partition: bool = True) -> list[Path]:
     """Write `frame` as the whole content of `target` (Hive folders by fetch_date), then swap it in."""
+
+    def fill(staging: Path) -> list[Path]:
+        if frame.height == 0 or not partition:
+            path = staging / (EMPTY_FILE if frame.height == 0 else "part-0.parquet")
+            frame.write_parquet(path, compression="zstd")
+            return [path]
+        return _write_partitions(frame, staging)
+
+    return _swap_in(target, fill)
+
+
+def apply_lake_update(update: LakeUpdate, target: Path) -> list[Path]:
+    """Write the update's rewritten partitions, carry the kept ones over (hard links, so no bytes are
+    copied; a copy where the file system has none), swap the folder in whole, then write its manifest
+    (the old one goes first: a run killed in between leaves none, and the next run rebuilds all)."""
+
+    def fill(staging: Path) -> list[Path]:
+        written = _write_partitions(update.rewritten, staging)
+        for fetch_date in sorted(update.kept):
+            folder = f"{PARTITION_PREFIX}{fetch_date}"
+            (staging / folder).mkdir()
+            for source in sorted((target / folder).glob("*.parquet")):
+                _link_or_copy(source, staging / folder / source.name)
+        if not update.manifest.partitions:
+            path = staging / EMPTY_FILE
+            update.dataset.schema.to_frame().write_parquet(path, compression="zstd")
+            written.append(path)
+        return written
+
+    manifest = Manifest.path(target)
+    manifest.unlink(missing_ok=True)
+    written = _swap_in(target, fill)
+    tmp = manifest.with_name(f"{manifest.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with disk_full_is_fatal(target):
+            tmp.write_text(update.manifest.to_json())
+            os.replace(tmp, manifest)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return written
+
+
+def _write_partitions(frame: pl.DataFrame, staging: Path) -> list[Path]:
+    written = []
+    for fetch_date, part in iter_partitions(frame):
+        folder = staging / f"{PARTITION_PREFIX}{fetch_date}"
+        folder.mkdir()
+        path = folder / "part-0.parquet"
+        part.write_parquet(path, compression="zstd", statistics=True)
+        written.append(path)
+    return written
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _swap_in(target: Path, fill: Callable[[Path], list[Path]]) -> list[Path]:
+    """`fill` a sibling staging folder, then rename it over `target`; returns the files `fill` wrote."""
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(target)
     token = uuid.uuid4().hex[:12]
     staging = target.with_name(f".{target.name}.new-{token}")
     retired = target.with_name(f".{target.name}.old-{token}")
-    written: list[Path] = []
     try:
         with disk_full_is_fatal(target):
             staging.mkdir()
-            if frame.height == 0 or not partition:
-                path = staging / (EMPTY_FILE if frame.height == 0 else "part-0.parquet")
-                frame.write_parquet(path, compression="zstd")
-                written.append(path)
-            else:
-                for fetch_date, part in iter_partitions(frame):
-                    folder = staging / f"fetch_date={fetch_date}"
-                    folder.mkdir()
-                    path = folder / "part-0.parquet"
-                    part.write_parquet(path, compression="zstd", statistics=True)
-                    written.append(path)
+            written = fill(staging)
         if target.exists():
             os.replace(target, retired)
             pause_point("ingest")  # test hook (no-op unless set): the dataset is briefly absent here

@@ -63,6 +63,35 @@ class CacheStats:
         return asdict(self)
 
 
+def fetch_dates(rows: pl.DataFrame) -> list[str]:
+    """The fetch dates (lake partitions) a file's rows fall on, as ISO dates."""
+    return sorted(str(d) for d in rows["fetch_date"].unique().to_list()) if rows.height else []
+
+
+@dataclass
+class CachedParse:
+    """One landing file's parse as the cache knows it: counts, quarantine and fetch dates at hand,
+    the rows read only when asked for (an incremental lake update needs few of them)."""
+
+    key: str | None  # None: a file that could not be fingerprinted (never cached)
+    stats: IngestStats
+    quarantine: pl.DataFrame
+    row_count: int
+    dates: tuple[str, ...]
+    _rows: Callable[[], pl.DataFrame]
+
+    @classmethod
+    def of(cls, key: str | None, parsed: FileParse) -> CachedParse:
+        rows = parsed.rows
+        return cls(key, parsed.stats, parsed.quarantine, rows.height, tuple(fetch_dates(rows)), lambda: rows)
+
+    def rows(self) -> pl.DataFrame:
+        return self._rows()
+
+    def parse(self) -> FileParse:
+        return FileParse(rows=self.rows(), quarantine=self.quarantine, stats=self.stats)
+
+
 class ParseCache:
     """The cache of one dataset's parsed landing files."""
 
@@ -97,36 +126,70 @@ class ParseCache:
         """The file's parse: from the cache when its content was parsed before (unless `refresh`).
 
         `known`: the fingerprint the run plan took, so the file is not hashed a second time."""
+        return self.entry(path, rel, parser, refresh=refresh, known=known).parse()
+
+    def entry(
+        self,
+        path: Path,
+        rel: str,
+        parser: Callable[[], FileParse],
+        *,
+        refresh: bool = False,
+        known: Fingerprint | None = None,
+    ) -> CachedParse:
+        """Like `parse`, but a cached file's rows stay on disk until `CachedParse.parse()` asks for them."""
         try:
             fingerprint = known or fingerprint_file(path, self._index.get(rel))
         except OSError:
-            return parser()  # unreadable or vanished: the parser quarantines it with the reason
+            return CachedParse.of(None, parser())  # unreadable or vanished: quarantined with the reason
         self._used[rel] = fingerprint
         key = self._key(rel, fingerprint)
-        if not refresh and (entry := self._load(key)) is not None:
+        if not refresh and (entry := self._load(key, parser)) is not None:
             self.stats.files_cached += 1
             return entry
         parsed = parser()
         self._store(key, parsed)
         self.stats.files_parsed += 1
-        return parsed
+        return CachedParse.of(key, parsed)
 
-    def _load(self, key: str) -> FileParse | None:
+    def _load(self, key: str, parser: Callable[[], FileParse]) -> CachedParse | None:
         try:
             meta = json.loads((self.folder / f"{key}.json").read_text())
-            rows_path = self.folder / f"{key}.parquet"
-            rows = pl.read_parquet(rows_path) if meta["rows"] else self.dataset.schema.to_frame()
+            quarantine = pl.DataFrame(meta["quarantine"], schema=QUARANTINE_SCHEMA)
+            return CachedParse(
+                key=key,
+                stats=IngestStats(**meta["stats"]),
+                quarantine=quarantine,
+                row_count=int(meta["rows"]),
+                dates=tuple(meta["dates"]),
+                _rows=partial(self._rows, key, int(meta["rows"]), parser),
+            )
+        except (OSError, ValueError, KeyError, TypeError, pl.exceptions.PolarsError):
+            return None  # absent, damaged or older entry: parse the file again
+
+    def _rows(self, key: str, count: int, parser: Callable[[], FileParse]) -> pl.DataFrame:
+        if not count:
+            return self.dataset.schema.to_frame()
+        try:
+            rows = pl.read_parquet(self.folder / f"{key}.parquet")
             # Cast back to the declared schema: Parquet may spell a time zone differently ("Etc/UTC").
             rows = rows.select(self.dataset.schema.names()).cast(dict(self.dataset.schema))
-            quarantine = pl.DataFrame(meta["quarantine"], schema=QUARANTINE_SCHEMA)
-            return FileParse(rows=rows, quarantine=quarantine, stats=IngestStats(**meta["stats"]))
-        except (OSError, ValueError, KeyError, TypeError, pl.exceptions.PolarsError):
-            return None  # absent or damaged entry: parse the file again
+        except (OSError, pl.exceptions.PolarsError):
+            # A damaged entry is parsed again, not trusted, and stored again.
+            parsed = parser()
+            self._store(key, parsed)
+            self.stats.files_cached -= 1
+            self.stats.files_parsed += 1
+            rows = parsed.rows
+        if rows.height != count:
+            raise RuntimeError(f"parse cache entry {self.folder / key} holds {rows.height} rows, not {count}")
+        return rows
 
     def _store(self, key: str, parsed: FileParse) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         meta = {
             "rows": parsed.rows.height,
+            "dates": fetch_dates(parsed.rows),
             "quarantine": parsed.quarantine.to_dicts(),
             "stats": asdict(parsed.stats),
         }
@@ -165,10 +228,38 @@ def ingest_cached(
 ) -> tuple[IngestResult, CacheStats]:
     """The whole dataset, parsing only the files the cache lacks and those the run plan forces.
 
-    `forced`, `fingerprints` and `code` come from the run plan (runtime/run_plan.py): the landing paths
-    parsed again whatever the cache holds, the fingerprints it took, the parser code's digest.
     Equal to `ingest_files(dataset, files, landing)`: the cache keeps per-file parses, and the
-    de-duplication across files runs on the combined rows every time."""
+    de-duplication across files runs on the combined rows every time. (The ingest assets rebuild only
+    the fetch dates that changed: `cached_parses` + ingest/lake_update.py.)"""
+    parses, stats = cached_parses(
+        dataset,
+        files,
+        landing,
+        cache_root,
+        forced=forced,
+        fingerprints=fingerprints,
+        code=code,
+        brands_file=brands_file,
+    )
+    return combine(dataset, [parse.parse() for _, parse in parses]), stats
+
+
+def cached_parses(
+    dataset: Dataset,
+    files: list[Path],
+    landing: Path,
+    cache_root: Path,
+    *,
+    forced: Collection[str] = (),
+    fingerprints: Mapping[str, Fingerprint] | None = None,
+    code: str | None = None,
+    brands_file: Path | None = None,
+) -> tuple[list[tuple[str, CachedParse]], CacheStats]:
+    """Every landing file's parse (landing-relative path, parse), parsing only the files the cache
+    lacks and those the run plan forces; a cached file's rows stay on disk until asked for.
+
+    `forced`, `fingerprints` and `code` come from the run plan (runtime/run_plan.py): the landing paths
+    parsed again whatever the cache holds, the fingerprints it took, the parser code's digest."""
     fingerprints = fingerprints or {}
     # Legacy Telegram exports are parsed with their brands' time zones (brands.yml): those parses are
     # keyed by the zones too, so a changed zone re-parses them. Every other dataset gets {}.
@@ -181,9 +272,10 @@ def ingest_cached(
     for path in files:
         rel = path.relative_to(landing).as_posix() if path.is_relative_to(landing) else str(path)
         parser = partial(parse_file, dataset, path, landing, timezones)
-        parses.append(cache.parse(path, rel, parser, refresh=rel in forced, known=fingerprints.get(rel)))
+        entry = cache.entry(path, rel, parser, refresh=rel in forced, known=fingerprints.get(rel))
+        parses.append((rel, entry))
     cache.finish()
-    return combine(dataset, parses), cache.stats
+    return parses, cache.stats
 
 
 def _write_atomic(target: Path, write: Callable[[Path], object]) -> None:

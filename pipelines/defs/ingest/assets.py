@@ -4,8 +4,9 @@ Each asset is partitioned by fetch date (defs/ingest/partitions.py; the rules: r
 What it parses is the run plan's (runtime/run_plan.py, computed once per run by the `warehouse` resource): new or changed files, plus
 those a full refresh, a date range or a partition backfill forces; every other file's parse comes from
 the parse cache. It parses its landing
-files into a typed lake dataset (Parquet, Hive folders by fetch date), sends every rejected line or record to quarantine with its reason, and reports the
-accounting as metadata. Before anything is written, the Great Expectations raw suite validates the
+files into a typed lake dataset (Parquet, Hive folders by fetch date), rewriting only the fetch dates
+whose files changed (ingest/lake_update.py), sends every rejected line or record to quarantine with its
+reason, and reports the accounting as metadata. Before anything is written, the Great Expectations raw suite validates the
 parsed frame (checks `gx_raw` and `records_reconcile`, see defs/quality/checks.py): a dataset that
 fails with error severity is not written and its step fails, so it never feeds dbt.
 """
@@ -18,9 +19,10 @@ from pipelines.defs.ingest.partitions import FETCH_DATE_PARTITIONS
 from pipelines.defs.quality.checks import raw_check_specs, raw_results, validate_ingest
 from pipelines.defs.resources import WarehouseRun
 from pipelines.ingest.brands import config_tables, load_brands
-from pipelines.ingest.lake import replace_dataset_dir, write_parquet_atomic
+from pipelines.ingest.lake import apply_lake_update, replace_dataset_dir, write_parquet_atomic
+from pipelines.ingest.lake_update import LakeUpdate, Manifest, plan_update
 from pipelines.ingest.landing import scan_landing
-from pipelines.ingest.parse_cache import ingest_cached
+from pipelines.ingest.parse_cache import cached_parses
 from pipelines.runtime.memory import release_freed_memory
 from pipelines.schemas import DATASETS, Dataset
 
@@ -67,7 +69,7 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
             if refusal.path.startswith(f"{dataset.platform}/"):
                 context.log.warning(f"refused landing/{refusal.path}: {refusal.reason}")
         files = scan.files_for(dataset)
-        result, cached = ingest_cached(
+        parses, cached = cached_parses(
             dataset,
             files,
             paths.landing,
@@ -77,11 +79,15 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
             code=checked.inputs.code["parse"],
             brands_file=paths.brands_file,  # legacy Telegram exports' local times need brands' zones
         )
-        outcome = validate_ingest(dataset, result, paths, context.run_id)
+        target = paths.lake / dataset.platform / dataset.entity
+        update = plan_update(dataset, parses, Manifest.read(target), forced=checked.plan.forced)
+        del parses
+        result = update.as_result()
+        outcome = validate_ingest(dataset, result, paths, context.run_id, rows_kept=update.kept_rows)
         if outcome.errors:
             context.log.error(outcome.describe())
             yield from raw_results(dataset, outcome, paths)  # raises: nothing below runs
-        replace_dataset_dir(result.rows, paths.lake / dataset.platform / dataset.entity)
+        apply_lake_update(update, target)
         quarantine_path = paths.quarantine / dataset.platform / f"{dataset.entity}.parquet"
         write_parquet_atomic(result.quarantine, quarantine_path)
         stats = result.stats
@@ -89,22 +95,24 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
             f"{dataset.name}: {stats.files_read} files, {stats.records_read} records → "
             f"{stats.rows_loaded} loaded, {stats.records_quarantined} quarantined, "
             f"{stats.duplicates_collapsed} duplicates collapsed; {cached.files_parsed} files parsed, "
-            f"{cached.files_cached} from the parse cache"
+            f"{cached.files_cached} from the parse cache; {_partitions_note(update)}"
         )
         reasons = result.quarantine.group_by("reason").len().sort("len", descending=True).head(5)
         yield dg.MaterializeResult(
             metadata={
                 **{k: v for k, v in stats.as_dict().items()},
                 **cached.as_dict(),
+                "partitions_rewritten": len(update.rewritten_dates),
+                "partitions_kept": len(update.kept),
                 "dagster/row_count": stats.rows_loaded,
-                "lake_path": dg.MetadataValue.path(str(paths.lake / dataset.platform / dataset.entity)),
+                "lake_path": dg.MetadataValue.path(str(target)),
                 "quarantine_path": dg.MetadataValue.path(str(quarantine_path)),
                 "top_quarantine_reasons": dg.MetadataValue.md(
                     "\n".join(f"- {r} ({n})" for r, n in reasons.iter_rows()) or "none"
                 ),
             }
         )
-        del result, cached
+        del result, cached, update
         release_freed_memory()
         yield from raw_results(dataset, outcome, paths)
 
@@ -137,6 +145,12 @@ def brands_config(context: dg.AssetExecutionContext, warehouse: WarehouseRun):
         f"brands: {len(config.brands)} brands, {len(config.competitor_sets)} competitor sets, "
         f"{len(config.goals)} goals from {paths.brands_file}"
     )
+
+
+def _partitions_note(update: LakeUpdate) -> str:
+    if update.full:
+        return f"all {len(update.rewritten_dates)} fetch-date partitions written"
+    return f"{len(update.rewritten_dates)} fetch-date partitions rewritten, {len(update.kept)} kept"
 
 
 INGEST_ASSETS = [_ingest_asset(d) for d in DATASETS]

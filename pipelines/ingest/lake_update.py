@@ -1,0 +1,168 @@
+"""Which fetch-date partitions of a lake dataset a run must rewrite, and their rows.
+
+A lake row's partition is its `fetch_date`, the date of its `fetched_at`, and duplicates collapse on
+key + `fetched_at`: so a partition's rows depend only on the landing files holding rows of that date.
+A partition none of whose files changed since the lake was last written is carried over as it is; the
+others are rebuilt from their files' parses (the parse cache holds them). The result equals rebuilding
+the whole dataset (tests/unit/test_lake_update.py), at the cost of the changed dates only.
+
+What the lake was built from is its manifest: landing file → parse-cache key and fetch dates, and rows
+per partition. It sits beside the dataset folder (`.<entity>.manifest.json`: a file inside would break
+`pl.read_parquet(<dataset folder>)` for anyone reading the lake), is removed before the folder is
+swapped and written after, so a manifest on disk always describes the folder beside it. Without a
+readable manifest, or with a partition it names missing on disk, the whole dataset is rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from pipelines.ingest.parse import QUARANTINE_SCHEMA, IngestResult, IngestStats, collapse_duplicates
+from pipelines.ingest.parse_cache import CachedParse
+from pipelines.schemas import Dataset
+
+_FORMAT = 1
+PARTITION_PREFIX = "fetch_date="
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a lake dataset was built from: landing path → (parse key, fetch dates); rows per date."""
+
+    files: dict[str, tuple[str | None, tuple[str, ...]]] = field(default_factory=dict)
+    partitions: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "format": _FORMAT,
+                "files": {
+                    rel: {"key": key, "dates": list(dates)} for rel, (key, dates) in self.files.items()
+                },
+                "partitions": self.partitions,
+            },
+            sort_keys=True,
+        )
+
+    @staticmethod
+    def path(dataset_dir: Path) -> Path:
+        return dataset_dir.with_name(f".{dataset_dir.name}.manifest.json")
+
+    @classmethod
+    def read(cls, dataset_dir: Path) -> Manifest | None:
+        """The dataset's manifest, or None when absent, unreadable or naming a partition not on disk."""
+        try:
+            raw: dict[str, Any] = json.loads(cls.path(dataset_dir).read_text())
+            if raw.get("format") != _FORMAT:
+                return None
+            manifest = cls(
+                files={rel: (f["key"], tuple(f["dates"])) for rel, f in raw["files"].items()},
+                partitions={str(d): int(n) for d, n in raw["partitions"].items()},
+            )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        if not all((dataset_dir / f"{PARTITION_PREFIX}{d}").is_dir() for d in manifest.partitions):
+            return None
+        return manifest
+
+
+@dataclass
+class LakeUpdate:
+    """A dataset's new content: the rows of the dates to rewrite, the partitions kept, the accounting."""
+
+    dataset: Dataset
+    rewritten: pl.DataFrame  # de-duplicated rows of `rewritten_dates`, in partition order
+    rewritten_dates: frozenset[str]
+    kept: dict[str, int]  # fetch date → rows, partitions carried over from the current lake unchanged
+    quarantine: pl.DataFrame
+    stats: IngestStats
+    manifest: Manifest
+    full: bool  # True: every partition rebuilt (no usable manifest)
+
+    def as_result(self) -> IngestResult:
+        """The rewritten rows with the whole dataset's accounting (what the raw suite validates)."""
+        return IngestResult(self.dataset, self.rewritten, self.quarantine, self.stats)
+
+    @property
+    def kept_rows(self) -> int:
+        return sum(self.kept.values())
+
+
+def plan_update(
+    dataset: Dataset,
+    parses: Sequence[tuple[str, CachedParse]],
+    previous: Manifest | None,
+    *,
+    forced: Collection[str] = (),
+) -> LakeUpdate:
+    """The update of one dataset from its landing files' parses (rel path, parse; in landing order).
+
+    Dirty dates: every date of a file that is new, changed (another parse key) or `forced`, and every
+    date a removed or changed file held before. Everything else is kept."""
+    current_dates = {d for _, parse in parses for d in parse.dates}
+    dirty = _dirty_dates(parses, previous, forced)
+    full = previous is None or not (current_dates - dirty) <= previous.partitions.keys()
+    if full:
+        dirty = current_dates
+    kept = {} if full or previous is None else {d: previous.partitions[d] for d in current_dates - dirty}
+
+    frames = []
+    for _, parse in parses:
+        if not dirty.intersection(parse.dates):
+            continue
+        rows = parse.rows()
+        if not dirty.issuperset(parse.dates):
+            rows = rows.filter(pl.col("fetch_date").is_in([date.fromisoformat(d) for d in dirty]))
+        frames.append(rows)
+    combined = pl.concat(frames, rechunk=True) if frames else dataset.schema.to_frame()
+    rewritten = collapse_duplicates(combined, dataset)
+
+    stats = IngestStats()
+    for _, parse in parses:
+        for name in ("files_read", "lines_read", "records_read", "records_quarantined", "bytes_read"):
+            setattr(stats, name, getattr(stats, name) + getattr(parse.stats, name))
+    stats.rows_loaded = rewritten.height + sum(kept.values())
+    stats.duplicates_collapsed = sum(parse.row_count for _, parse in parses) - stats.rows_loaded
+
+    rejected = [parse.quarantine for _, parse in parses if parse.quarantine.height]
+    partitions = dict(kept)
+    if rewritten.height:
+        counts = rewritten.group_by("fetch_date").len()
+        partitions.update({str(d): n for d, n in counts.iter_rows()})
+    return LakeUpdate(
+        dataset=dataset,
+        rewritten=rewritten,
+        rewritten_dates=frozenset(dirty),
+        kept=kept,
+        quarantine=pl.concat(rejected) if rejected else QUARANTINE_SCHEMA.to_frame(),
+        stats=stats,
+        manifest=Manifest(
+            files={rel: (parse.key, parse.dates) for rel, parse in parses},
+            partitions=dict(sorted(partitions.items())),
+        ),
+        full=full,
+    )
+
+
+def _dirty_dates(
+    parses: Sequence[tuple[str, CachedParse]], previous: Manifest | None, forced: Collection[str]
+) -> set[str]:
+    before = previous.files if previous else {}
+    dirty: set[str] = set()
+    for rel, parse in parses:
+        key, dates = before.get(rel, (None, ()))
+        if parse.key is None or key != parse.key or rel in forced:
+            dirty.update(parse.dates)
+            dirty.update(dates)
+    now = {rel for rel, _ in parses}
+    for rel, (_, dates) in before.items():
+        if rel not in now:
+            dirty.update(dates)
+    return dirty
