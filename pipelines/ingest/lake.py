@@ -82,7 +82,9 @@ def apply_lake_update(update: LakeUpdate, target: Path) -> list[Path]:
     manifest = Manifest.path(target)
     manifest.unlink(missing_ok=True)
     written = _swap_in(target, fill)
-    tmp = manifest.with_name(f"{manifest.name}.{uuid.uuid4().hex[:8]}.tmp")
+    for leftover in manifest.parent.glob(f".{manifest.name}.*.tmp"):
+        leftover.unlink(missing_ok=True)
+    tmp = manifest.with_name(f".{manifest.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         with disk_full_is_fatal(target):
             tmp.write_text(update.manifest.to_json())

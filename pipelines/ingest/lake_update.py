@@ -7,7 +7,7 @@ others are rebuilt from their files' parses (the parse cache holds them). The re
 the whole dataset (tests/unit/test_lake_update.py), at the cost of the changed dates only.
 
 What the lake was built from is its manifest: landing file → parse-cache key and fetch dates, and rows
-per partition. It sits beside the dataset folder (`.<entity>.manifest.json`: a file inside would break
+per partition. It sits beside the dataset folder (`<entity>.manifest.json`: a file inside would break
 `pl.read_parquet(<dataset folder>)` for anyone reading the lake), is removed before the folder is
 swapped and written after, so a manifest on disk always describes the folder beside it. Without a
 readable manifest, or with a partition it names missing on disk, the whole dataset is rebuilt.
@@ -53,7 +53,7 @@ class Manifest:
 
     @staticmethod
     def path(dataset_dir: Path) -> Path:
-        return dataset_dir.with_name(f".{dataset_dir.name}.manifest.json")
+        return dataset_dir.with_name(f"{dataset_dir.name}.manifest.json")
 
     @classmethod
     def read(cls, dataset_dir: Path) -> Manifest | None:
