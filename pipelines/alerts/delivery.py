@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import polars as pl
 
 from pipelines.alerts.webhook import DEFAULT_POLICY, RetryPolicy, SendResult, alert_payload, send
 from pipelines.runtime.paths import Paths
@@ -137,34 +138,71 @@ def open_ledger(ledger_db: Path, published_db: Path | None) -> duckdb.DuckDBPyCo
     return con
 
 
-def _record(
-    ledger: duckdb.DuckDBPyConnection,
-    alert: Mapping[str, Any],
-    previous: Mapping[str, Any] | None,
-    status: str,
-    run_id: str,
-    now: datetime,
-    result: SendResult | None = None,
-    error: str | None = None,
-) -> None:
-    attempts = (previous["attempts"] if previous else 0) + (result.attempts if result else 0)
-    ledger.execute(
-        "insert or replace into deliveries values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            alert["alert_id"],
-            alert["brand_id"],
-            alert["platform"],
-            alert["kind"],
-            alert["detected_for_date"],
-            status,
-            attempts,
-            previous["first_seen_at"] if previous else now,
-            now if result else (previous["last_attempt_at"] if previous else None),
-            now if status == "delivered" else None,
-            error if error is not None else (result.error if result else None),
-            run_id,
-        ],
-    )
+# The ledger's columns as polars types, in _LEDGER_COLUMNS' order (a batch is inserted with select *).
+_LEDGER_SCHEMA = pl.Schema(
+    {
+        "alert_id": pl.String,
+        "brand_id": pl.String,
+        "platform": pl.String,
+        "kind": pl.String,
+        "detected_for_date": pl.Date,
+        "status": pl.String,
+        "attempts": pl.Int64,
+        "first_seen_at": pl.Datetime("us", "UTC"),
+        "last_attempt_at": pl.Datetime("us", "UTC"),
+        "delivered_at": pl.Datetime("us", "UTC"),
+        "last_error": pl.String,
+        "run_id": pl.String,
+    }
+)
+
+
+class _LedgerWrites:
+    """The ledger rows of one delivery, written in batches: one `insert or replace` per row costs ~1.4 ms
+    (4,000 alerts: 6 s), one per batch a few ms."""
+
+    def __init__(self, ledger: duckdb.DuckDBPyConnection):
+        self.ledger = ledger
+        self.pending: list[tuple[Any, ...]] = []
+
+    def record(
+        self,
+        alert: Mapping[str, Any],
+        previous: Mapping[str, Any] | None,
+        status: str,
+        run_id: str,
+        now: datetime,
+        result: SendResult | None = None,
+        error: str | None = None,
+    ) -> None:
+        attempts = (previous["attempts"] if previous else 0) + (result.attempts if result else 0)
+        self.pending.append(
+            (
+                alert["alert_id"],
+                alert["brand_id"],
+                alert["platform"],
+                alert["kind"],
+                alert["detected_for_date"],
+                status,
+                attempts,
+                previous["first_seen_at"] if previous else now,
+                now if result else (previous["last_attempt_at"] if previous else None),
+                now if status == "delivered" else None,
+                error if error is not None else (result.error if result else None),
+                run_id,
+            )
+        )
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        rows = pl.DataFrame(self.pending, schema=_LEDGER_SCHEMA, orient="row").to_arrow()
+        self.ledger.register("pending_deliveries", rows)
+        try:
+            self.ledger.execute("insert or replace into deliveries select * from pending_deliveries")
+        finally:
+            self.ledger.unregister("pending_deliveries")
+        self.pending = []
 
 
 def newest_date(build: duckdb.DuckDBPyConnection) -> date | None:
@@ -192,9 +230,30 @@ def deliver_alerts(
 
     After one alert has failed every try, the rest of this run's alerts are recorded failed untried, so
     a dead webhook costs one alert's retries per run, not every alert's.
+
+    The records of alerts not sent (not configured, too old, untried) are written in batches, and every
+    send is committed with them before the next one goes out: a sent alert's record is on disk before
+    another alert is sent, as with one commit per alert, without paying a statement and a commit per
+    unsent alert (8 s for 4,600 alerts). A run killed in between loses only unsent alerts' records,
+    which the next run writes again.
     """
+    writes = _LedgerWrites(ledger)
+    summary = _deliver(build, writes, webhook_url, run_id, policy, sender, clock)
+    writes.flush()
+    return summary
+
+
+def _deliver(
+    build: duckdb.DuckDBPyConnection,
+    writes: _LedgerWrites,
+    webhook_url: str | None,
+    run_id: str,
+    policy: RetryPolicy,
+    sender: Callable[..., SendResult],
+    clock: Callable[[], datetime],
+) -> DeliverySummary:
     summary = DeliverySummary()
-    known = {row["alert_id"]: row for row in _rows(ledger, "select * from deliveries")}
+    known = {row["alert_id"]: row for row in _rows(writes.ledger, "select * from deliveries")}
     newest = newest_date(build)
     webhook_down = False
     for alert in _rows(build, _ALERTS):
@@ -204,18 +263,18 @@ def deliver_alerts(
             summary.already_final += 1
             continue
         if previous is None and newest and (newest - alert["detected_for_date"]).days > MAX_AGE_DAYS:
-            _record(ledger, alert, None, "too_old", run_id, clock())
+            writes.record(alert, None, "too_old", run_id, clock())
             summary.too_old.append(alert["alert_id"])
             continue
         if not webhook_url:
             if previous is None:
-                _record(ledger, alert, None, "not_configured", run_id, clock())
+                writes.record(alert, None, "not_configured", run_id, clock())
                 summary.not_configured.append(alert["alert_id"])
             else:  # failed before; it waits for the webhook to come back
                 summary.failed.append(alert["alert_id"])
             continue
         if webhook_down:
-            _record(ledger, alert, previous, "failed", run_id, clock(), error=_NOT_TRIED)
+            writes.record(alert, previous, "failed", run_id, clock(), error=_NOT_TRIED)
             summary.failed.append(alert["alert_id"])
             continue
         mentions = []
@@ -232,9 +291,8 @@ def deliver_alerts(
                 },
             )
         result = sender(webhook_url, alert_payload(alert, mentions), policy)
-        _record(
-            ledger, alert, previous, "delivered" if result.delivered else "failed", run_id, clock(), result
-        )
+        writes.record(alert, previous, "delivered" if result.delivered else "failed", run_id, clock(), result)
+        writes.flush()  # what was sent is on disk before the next send
         if result.delivered:
             summary.sent.append(alert["alert_id"])
         else:

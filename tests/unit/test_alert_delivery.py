@@ -278,3 +278,45 @@ def test_alerts_older_than_the_news_window_are_recorded_not_posted(paths: Paths,
     again = run_delivery(paths, ENV, environ, "run-2", FAST)
     assert again is not None and not again.sent and again.already_final == 4
     assert len(receiver.bodies) == 3
+
+
+def test_a_sent_alert_stays_recorded_when_the_run_dies_before_the_next_one(paths: Paths) -> None:
+    """Unsent alerts' records share one transaction, but each send is committed before the next goes out:
+    a run killed mid-delivery never sends an alert twice."""
+    from pipelines.alerts.delivery import deliver_alerts, open_ledger
+    from pipelines.alerts.webhook import SendResult
+
+    sent: list[str] = []
+
+    def dies_on_the_second_send(url, payload, policy):
+        if sent:
+            raise KeyboardInterrupt  # the process is killed while the second alert is on its way
+        sent.append(payload["alert_id"])
+        return SendResult(delivered=True, attempts=1, error=None)
+
+    ledger_db = ledger_path(paths)
+    ledger_db.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(paths.build_db), read_only=True) as build:
+        ledger = open_ledger(ledger_db, None)
+        with pytest.raises(KeyboardInterrupt):
+            deliver_alerts(
+                build, ledger, "http://127.0.0.1:9/hook", "run-1", FAST, sender=dies_on_the_second_send
+            )
+        ledger.close()
+        with duckdb.connect(str(ledger_db), read_only=True) as con:
+            rows = con.execute("select alert_id, status from deliveries").fetchall()
+        assert rows == [(sent[0], "delivered")]
+        ledger = open_ledger(ledger_db, None)
+        again: list[str] = []
+        summary = deliver_alerts(
+            build,
+            ledger,
+            "http://127.0.0.1:9/hook",
+            "run-2",
+            FAST,
+            sender=lambda url, payload, policy: (
+                again.append(payload["alert_id"]) or SendResult(True, 1, None)
+            ),
+        )
+        ledger.close()
+    assert len(again) == 1 and again[0] != sent[0] and summary.already_final == 1
