@@ -95,13 +95,35 @@ comments as (
 
 ),
 
+latest_captures as (
+
+    -- the latest capture of each comment (captures are unique by comment, fetched_at, source_file and
+    -- line): one hash aggregate instead of numbering every capture in a sort by comment
+    select
+        platform,
+        comment_id,
+        arg_max(
+            struct_pack(post_id, account_id, author_id, author_handle, parent_comment_id, text, created_at),
+            struct_pack(fetched_at, source_file, source_line)
+        ) as capture
+    from comments
+    group by platform, comment_id
+
+),
+
 latest as (
 
-    select * from comments
-    qualify row_number() over (
-            partition by platform, comment_id
-            order by fetched_at desc, source_file desc, source_line desc
-        ) = 1
+    select
+        latest_captures.platform,
+        latest_captures.comment_id,
+        latest_captures.capture.post_id,
+        latest_captures.capture.account_id,
+        latest_captures.capture.author_id,
+        latest_captures.capture.author_handle,
+        latest_captures.capture.parent_comment_id,
+        latest_captures.capture.text,
+        latest_captures.capture.created_at
+    from latest_captures
 
 ),
 

@@ -93,25 +93,40 @@ latest_run_windows as (
 
 ),
 
-post_captures as (
+latest_captures as (
 
+    -- the latest capture's attributes (captures are unique by post, fetched_at, source_file and line):
+    -- one hash aggregate instead of numbering every capture in a sort by post
     select
-        *,
-        min(fetched_at) over (partition by platform, post_id) as first_fetched_at,
-        max(fetched_at) over (partition by platform, post_id) as last_fetched_at,
-        row_number() over (
-            partition by platform, post_id
-            order by fetched_at desc, source_file desc, source_line desc
-        ) as recency
+        platform,
+        post_id,
+        arg_max(
+            struct_pack(account_id, content_type, text, url, is_hidden, published_at, published_date),
+            struct_pack(fetched_at, source_file, source_line)
+        ) as capture,
+        min(fetched_at) as first_fetched_at,
+        max(fetched_at) as last_fetched_at
     from captures
     where is_post
+    group by platform, post_id
 
 ),
 
 latest as (
 
-    select * from post_captures
-    where recency = 1
+    select
+        latest_captures.platform,
+        latest_captures.post_id,
+        latest_captures.capture.account_id,
+        latest_captures.capture.content_type,
+        latest_captures.capture.text,
+        latest_captures.capture.url,
+        latest_captures.capture.is_hidden,
+        latest_captures.capture.published_at,
+        latest_captures.capture.published_date,
+        latest_captures.first_fetched_at,
+        latest_captures.last_fetched_at
+    from latest_captures
 
 ),
 
