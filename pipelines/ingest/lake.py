@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.ingest.lake_update import PARTITION_PREFIX, LakeUpdate, Manifest
+from pipelines.ingest.lake_update import PARTITION_FILE, PARTITION_PREFIX, LakeUpdate, Manifest
 from pipelines.ingest.parse import iter_partitions
 from pipelines.runtime.disk import disk_full_is_fatal
 from pipelines.runtime.pause import pause_point
@@ -99,7 +99,7 @@ def _write_partitions(frame: pl.DataFrame, staging: Path) -> list[Path]:
     for fetch_date, part in iter_partitions(frame):
         folder = staging / f"{PARTITION_PREFIX}{fetch_date}"
         folder.mkdir()
-        path = folder / "part-0.parquet"
+        path = folder / PARTITION_FILE
         part.write_parquet(path, compression="zstd", statistics=True)
         written.append(path)
     return written

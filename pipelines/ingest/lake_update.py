@@ -10,7 +10,7 @@ What the lake was built from is its manifest: landing file → parse-cache key a
 per partition. It sits beside the dataset folder (`<entity>.manifest.json`: a file inside would break
 `pl.read_parquet(<dataset folder>)` for anyone reading the lake), is removed before the folder is
 swapped and written after, so a manifest on disk always describes the folder beside it. Without a
-readable manifest, or with a partition it names missing on disk, the whole dataset is rebuilt.
+readable manifest, or with a partition it names missing on disk (its folder or file), the whole dataset is rebuilt.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from pipelines.schemas import Dataset
 
 _FORMAT = 1
 PARTITION_PREFIX = "fetch_date="
+PARTITION_FILE = "part-0.parquet"  # the one file of each partition folder (ingest/lake.py writes it)
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,9 @@ class Manifest:
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
-        if not all((dataset_dir / f"{PARTITION_PREFIX}{d}").is_dir() for d in manifest.partitions):
+        if not all(
+            (dataset_dir / f"{PARTITION_PREFIX}{d}" / PARTITION_FILE).is_file() for d in manifest.partitions
+        ):
             return None
         return manifest
 

@@ -142,7 +142,7 @@ def test_files_parsed_by_a_run_that_died_before_writing_the_lake_are_not_lost(
     _assert_equals_a_rebuild(landing, tmp_path, name, update)
 
 
-@pytest.mark.parametrize("damage", ["manifest", "no manifest", "partition"])
+@pytest.mark.parametrize("damage", ["manifest", "no manifest", "partition", "partition file"])
 def test_a_damaged_manifest_or_a_missing_partition_rebuilds_everything(
     landing: Path, tmp_path: Path, damage: str
 ) -> None:
@@ -154,8 +154,10 @@ def test_a_damaged_manifest_or_a_missing_partition_rebuilds_everything(
         Manifest.path(target).write_text("{not json")
     elif damage == "no manifest":  # a run killed between removing the old manifest and writing the new
         Manifest.path(target).unlink()
-    else:
+    elif damage == "partition":
         shutil.rmtree(next(target.glob("fetch_date=*")))
+    else:
+        next(target.glob("fetch_date=*/*.parquet")).unlink()
     update = _update(landing, tmp_path, name, files)
     assert update.full and not update.kept
     _assert_equals_a_rebuild(landing, tmp_path, name, update)
