@@ -19,7 +19,8 @@ and the exception is documented here and in DECISIONLOG.md:
 
 Every mart also restates its grain (no duplicates) and must not shrink against the current
 publication by more than SMM_MAX_ROW_DROP (default 0.5): the suite parameter `min_rows` is filled
-from the published Parquet file at validation time.
+from the published Parquet file at validation time, less the rows a sample left out when the table has
+more than SMM_GX_MAX_ROWS (the floor is on the table; the check counts the batch).
 """
 
 from __future__ import annotations

@@ -117,7 +117,8 @@ def _warehouse_batches(
             parameters = {}
             if any(r.kwargs.get("min_value") == {"$PARAMETER": MIN_ROWS} for r in suite.rules):
                 previous = previous_row_count(paths.published_parquet, suite.asset_key[-1])
-                parameters[MIN_ROWS] = row_count_floor(previous, settings.max_row_drop)
+                sampled_out = batch.rows_total - len(batch.frame)
+                parameters[MIN_ROWS] = row_count_floor(previous, settings.max_row_drop, sampled_out)
             yield suite, batch, parameters
     finally:
         con.close()
