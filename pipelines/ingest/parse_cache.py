@@ -114,20 +114,6 @@ class ParseCache:
         text = f"{self.code}\0{rel}\0{fingerprint.sha256}"
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
-    def parse(
-        self,
-        path: Path,
-        rel: str,
-        parser: Callable[[], FileParse],
-        *,
-        refresh: bool = False,
-        known: Fingerprint | None = None,
-    ) -> FileParse:
-        """The file's parse: from the cache when its content was parsed before (unless `refresh`).
-
-        `known`: the fingerprint the run plan took, so the file is not hashed a second time."""
-        return self.entry(path, rel, parser, refresh=refresh, known=known).parse()
-
     def entry(
         self,
         path: Path,
@@ -137,7 +123,10 @@ class ParseCache:
         refresh: bool = False,
         known: Fingerprint | None = None,
     ) -> CachedParse:
-        """Like `parse`, but a cached file's rows stay on disk until `CachedParse.parse()` asks for them."""
+        """The file's parse: from the cache when its content was parsed before (unless `refresh`), its
+        rows left on disk until `CachedParse.rows()` asks for them.
+
+        `known`: the fingerprint the run plan took, so the file is not hashed a second time."""
         try:
             fingerprint = known or fingerprint_file(path, self._index.get(rel))
         except OSError:
