@@ -16,15 +16,15 @@ readable manifest, or with a partition it names missing on disk (its folder or f
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from pipelines.ingest.parse import QUARANTINE_SCHEMA, IngestResult, IngestStats, collapse_duplicates
+from pipelines.ingest.parse import QUARANTINE_SCHEMA, IngestStats, collapse_duplicates
 from pipelines.ingest.parse_cache import CachedParse
 from pipelines.schemas import Dataset
 
@@ -78,20 +78,40 @@ class Manifest:
 
 @dataclass
 class LakeUpdate:
-    """A dataset's new content: the rows of the dates to rewrite, the partitions kept, the accounting."""
+    """A dataset's next content, planned: the dates to rewrite (their rows are built one date at a time
+    by `partitions()`, so a dataset never sits in memory whole), the partitions kept, the accounting
+    known before any row is read."""
 
     dataset: Dataset
-    rewritten: pl.DataFrame  # de-duplicated rows of `rewritten_dates`, in partition order
     rewritten_dates: frozenset[str]
     kept: dict[str, int]  # fetch date → rows, partitions carried over from the current lake unchanged
     quarantine: pl.DataFrame
-    stats: IngestStats
-    manifest: Manifest
+    stats: IngestStats  # files, lines, records, quarantine and bytes; rows in `outcome()`
+    files: dict[str, tuple[str | None, tuple[str, ...]]]  # the manifest's files
     full: bool  # True: every partition rebuilt (no usable manifest)
+    sources: list[CachedParse] = field(default_factory=list)  # the parses holding rewritten dates
+    row_count: int = 0  # rows of every file's parse, before de-duplication across files
 
-    def as_result(self) -> IngestResult:
-        """The rewritten rows with the whole dataset's accounting (what the raw suite validates)."""
-        return IngestResult(self.dataset, self.rewritten, self.quarantine, self.stats)
+    def partitions(self) -> Iterator[tuple[str, pl.DataFrame]]:
+        """The de-duplicated rows of each rewritten date, in date order. A date's rows come only from
+        the files holding that date (duplicates collapse on key + `fetched_at`, so never across dates)."""
+        for fetch_date in sorted(self.rewritten_dates):
+            day = date.fromisoformat(fetch_date)
+            frames = []
+            for parse in self.sources:
+                if fetch_date in parse.dates:
+                    rows = parse.rows()
+                    frames.append(rows if len(parse.dates) == 1 else rows.filter(pl.col("fetch_date") == day))
+            combined = pl.concat(frames, rechunk=True) if len(frames) > 1 else frames[0]
+            yield fetch_date, collapse_duplicates(combined, self.dataset)
+
+    def outcome(self, written: Mapping[str, int]) -> tuple[IngestStats, Manifest]:
+        """The whole dataset's accounting and manifest, once `written` (date → rows) is known."""
+        stats = replace(self.stats)
+        stats.rows_loaded = sum(written.values()) + self.kept_rows
+        stats.duplicates_collapsed = self.row_count - stats.rows_loaded
+        partitions = {**self.kept, **written}
+        return stats, Manifest(files=self.files, partitions=dict(sorted(partitions.items())))
 
     @property
     def kept_rows(self) -> int:
@@ -116,41 +136,21 @@ def plan_update(
         dirty = current_dates
     kept = {} if full or previous is None else {d: previous.partitions[d] for d in current_dates - dirty}
 
-    frames = []
-    for _, parse in parses:
-        if not dirty.intersection(parse.dates):
-            continue
-        rows = parse.rows()
-        if not dirty.issuperset(parse.dates):
-            rows = rows.filter(pl.col("fetch_date").is_in([date.fromisoformat(d) for d in dirty]))
-        frames.append(rows)
-    combined = pl.concat(frames, rechunk=True) if frames else dataset.schema.to_frame()
-    rewritten = collapse_duplicates(combined, dataset)
-
     stats = IngestStats()
     for _, parse in parses:
         for name in ("files_read", "lines_read", "records_read", "records_quarantined", "bytes_read"):
             setattr(stats, name, getattr(stats, name) + getattr(parse.stats, name))
-    stats.rows_loaded = rewritten.height + sum(kept.values())
-    stats.duplicates_collapsed = sum(parse.row_count for _, parse in parses) - stats.rows_loaded
-
     rejected = [parse.quarantine for _, parse in parses if parse.quarantine.height]
-    partitions = dict(kept)
-    if rewritten.height:
-        counts = rewritten.group_by("fetch_date").len()
-        partitions.update({str(d): n for d, n in counts.iter_rows()})
     return LakeUpdate(
         dataset=dataset,
-        rewritten=rewritten,
-        rewritten_dates=frozenset(dirty),
+        rewritten_dates=frozenset(dirty & current_dates),
         kept=kept,
         quarantine=pl.concat(rejected) if rejected else QUARANTINE_SCHEMA.to_frame(),
         stats=stats,
-        manifest=Manifest(
-            files={rel: (parse.key, parse.dates) for rel, parse in parses},
-            partitions=dict(sorted(partitions.items())),
-        ),
+        files={rel: (parse.key, parse.dates) for rel, parse in parses},
         full=full,
+        sources=[parse for _, parse in parses if dirty.intersection(parse.dates)],
+        row_count=sum(parse.row_count for _, parse in parses),
     )
 
 

@@ -74,7 +74,7 @@ class IngestStats:
 @dataclass
 class IngestResult:
     dataset: Dataset
-    rows: pl.DataFrame
+    rows: pl.DataFrame | pl.LazyFrame  # lazy: a staged lake update's rows, read from its files
     quarantine: pl.DataFrame
     stats: IngestStats = field(default_factory=IngestStats)
 

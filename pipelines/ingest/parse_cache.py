@@ -43,6 +43,10 @@ from pipelines.runtime.inputs import code_digests
 from pipelines.schemas import Dataset
 
 _INDEX = "index.json"
+# Rows of freshly parsed files a dataset keeps in memory for its lake update; beyond this, a file's rows
+# are read back from its cache entry when its dates are written (a first build of a large dataset then
+# holds one date's rows, not every file's).
+HELD_ROWS_BYTES = 256 * 2**20
 
 
 @cache
@@ -102,6 +106,7 @@ class ParseCache:
         self.stats = CacheStats()
         self._index = self._read_index()
         self._used: dict[str, Fingerprint] = {}
+        self._held_bytes = 0
 
     def _read_index(self) -> dict[str, Fingerprint]:
         try:
@@ -139,7 +144,19 @@ class ParseCache:
         parsed = parser()
         self._store(key, parsed)
         self.stats.files_parsed += 1
-        return CachedParse.of(key, parsed)
+        size = parsed.rows.estimated_size()
+        if self._held_bytes + size <= HELD_ROWS_BYTES:
+            self._held_bytes += size
+            return CachedParse.of(key, parsed)
+        rows = parsed.rows
+        return CachedParse(
+            key,
+            parsed.stats,
+            parsed.quarantine,
+            rows.height,
+            tuple(fetch_dates(rows)),
+            partial(self._rows, key, rows.height, parser),
+        )
 
     def _load(self, key: str, parser: Callable[[], FileParse]) -> CachedParse | None:
         try:

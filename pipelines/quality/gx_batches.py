@@ -70,18 +70,23 @@ def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas(types_mapper=_NULLABLE_DTYPES.get)
 
 
-def polars_batch(frame: pl.DataFrame, sample_key: tuple[str, ...], max_rows: int) -> Batch:
-    """A polars frame as a batch; above `max_rows`, the rows whose `sample_key` hashes lowest."""
-    rows_total = frame.height
+def polars_batch(frame: pl.DataFrame | pl.LazyFrame, sample_key: tuple[str, ...], max_rows: int) -> Batch:
+    """A polars frame as a batch; above `max_rows`, the rows whose `sample_key` hashes lowest.
+
+    A lazy frame (a lake update read from its files) is counted and sampled by polars' streaming
+    engine, so only the sample is ever in memory."""
+    lazy = frame.lazy()
+    rows_total = frame.height if isinstance(frame, pl.DataFrame) else lazy.select(pl.len()).collect().item()
     if rows_total > max_rows:
-        key = [c for c in sample_key if c in frame.columns] or frame.columns
-        frame = (
-            frame.with_columns(pl.struct(key).hash(seed=0).alias("__sample_hash"))
+        names = lazy.collect_schema().names()
+        key = [c for c in sample_key if c in names] or names
+        lazy = (
+            lazy.with_columns(pl.struct(key).hash(seed=0).alias("__sample_hash"))
             .sort("__sample_hash", maintain_order=True)
             .head(max_rows)
             .drop("__sample_hash")
         )
-    return Batch(arrow_to_pandas(frame.to_arrow()), rows_total)
+    return Batch(arrow_to_pandas(lazy.collect(engine="streaming").to_arrow()), rows_total)
 
 
 def duckdb_batch(

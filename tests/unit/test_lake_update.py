@@ -12,8 +12,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from pipelines.ingest.lake import apply_lake_update, replace_dataset_dir
-from pipelines.ingest.lake_update import LakeUpdate, Manifest, plan_update
+from pipelines.ingest import parse_cache
+from pipelines.ingest.lake import StagedUpdate, apply_lake_update, replace_dataset_dir, stage_lake_update
+from pipelines.ingest.lake_update import Manifest, plan_update
 from pipelines.ingest.landing import scan_landing
 from pipelines.ingest.parse import ingest_files
 from pipelines.ingest.parse_cache import cached_parses
@@ -43,21 +44,20 @@ def _files(landing: Path, name: str) -> list[Path]:
     return scan_landing(landing).files_for(BY_NAME[name])
 
 
-def _update(landing: Path, tmp_path: Path, name: str, files: list[Path], **kwargs) -> LakeUpdate:
+def _update(landing: Path, tmp_path: Path, name: str, files: list[Path], **kwargs) -> StagedUpdate:
     """One ingest run as the asset does it: cached parses, plan against the lake's manifest, write."""
     dataset = BY_NAME[name]
     target = tmp_path / "lake" / dataset.platform / dataset.entity
     parses, _ = cached_parses(dataset, files, landing, tmp_path / "cache")
     update = plan_update(dataset, parses, Manifest.read(target), **kwargs)
-    apply_lake_update(update, target)
-    return update
+    return apply_lake_update(update, target)
 
 
 def _lake_rows(target: Path) -> pl.DataFrame:
     return pl.concat([pl.read_parquet(p) for p in sorted(target.glob("**/*.parquet"))], how="vertical")
 
 
-def _assert_equals_a_rebuild(landing: Path, tmp_path: Path, name: str, update: LakeUpdate) -> None:
+def _assert_equals_a_rebuild(landing: Path, tmp_path: Path, name: str, staged: StagedUpdate) -> None:
     dataset = BY_NAME[name]
     files = _files(landing, name)
     reference = ingest_files(dataset, files, landing)
@@ -69,9 +69,9 @@ def _assert_equals_a_rebuild(landing: Path, tmp_path: Path, name: str, update: L
     assert sorted(p.relative_to(target) for p in target.glob("**/*.parquet")) == sorted(
         p.relative_to(rebuilt) for p in rebuilt.glob("**/*.parquet")
     )
-    assert_frame_equal(update.quarantine, reference.quarantine)
-    assert update.stats == reference.stats
-    assert update.stats.reconciles
+    assert_frame_equal(staged.quarantine, reference.quarantine)
+    assert staged.stats == reference.stats
+    assert staged.stats.reconciles
 
 
 @pytest.mark.parametrize("name", DATASETS)
@@ -80,12 +80,12 @@ def test_a_new_day_rewrites_only_its_dates_and_equals_a_rebuild(
 ) -> None:
     files = _files(landing, name)
     first = _update(landing, tmp_path, name, files[:-1])
-    assert first.full and not first.kept
+    assert first.update.full and not first.update.kept
     second = _update(landing, tmp_path, name, files)
     new_dates = set(second.manifest.files[files[-1].relative_to(landing).as_posix()][1])
-    assert not second.full and new_dates
-    assert second.rewritten_dates == new_dates
-    assert second.kept.keys() == first.manifest.partitions.keys() - new_dates
+    assert not second.update.full and new_dates
+    assert second.update.rewritten_dates == new_dates
+    assert second.update.kept.keys() == first.manifest.partitions.keys() - new_dates
     _assert_equals_a_rebuild(landing, tmp_path, name, second)
 
 
@@ -98,7 +98,7 @@ def test_an_unchanged_landing_rewrites_nothing_and_keeps_the_same_files(
     target = tmp_path / "lake" / "facebook" / "posts"
     inodes = {p.name: p.stat().st_ino for p in target.glob("*/*.parquet")}
     again = _update(landing, tmp_path, name, files)
-    assert not again.rewritten_dates and again.rewritten.height == 0
+    assert not again.update.rewritten_dates and not again.written
     assert {p.name: p.stat().st_ino for p in target.glob("*/*.parquet")} == inodes
     _assert_equals_a_rebuild(landing, tmp_path, name, again)
 
@@ -110,9 +110,9 @@ def test_a_changed_and_a_removed_file_rewrite_their_dates(landing: Path, tmp_pat
     lines = files[1].read_bytes().splitlines(keepends=True)
     files[1].write_bytes(b"".join(lines[:-1]))  # the last capture of that day removed
     files[-1].unlink()
-    update = _update(landing, tmp_path, name, [files[0], *files[1:-1]])
-    assert update.kept and not update.full
-    _assert_equals_a_rebuild(landing, tmp_path, name, update)
+    staged = _update(landing, tmp_path, name, [files[0], *files[1:-1]])
+    assert staged.update.kept and not staged.update.full
+    _assert_equals_a_rebuild(landing, tmp_path, name, staged)
 
 
 def test_a_forced_file_rewrites_its_dates_though_its_content_is_the_same(
@@ -122,9 +122,9 @@ def test_a_forced_file_rewrites_its_dates_though_its_content_is_the_same(
     files = _files(landing, name)
     first = _update(landing, tmp_path, name, files)
     rel = files[2].relative_to(landing).as_posix()
-    update = _update(landing, tmp_path, name, files, forced={rel})
-    assert update.rewritten_dates == set(first.manifest.files[rel][1])
-    _assert_equals_a_rebuild(landing, tmp_path, name, update)
+    staged = _update(landing, tmp_path, name, files, forced={rel})
+    assert staged.update.rewritten_dates == set(first.manifest.files[rel][1])
+    _assert_equals_a_rebuild(landing, tmp_path, name, staged)
 
 
 def test_files_parsed_by_a_run_that_died_before_writing_the_lake_are_not_lost(
@@ -137,9 +137,9 @@ def test_files_parsed_by_a_run_that_died_before_writing_the_lake_are_not_lost(
     files = _files(landing, name)
     _update(landing, tmp_path, name, files[:-1])
     cached_parses(dataset, files, landing, tmp_path / "cache")  # parsed and cached, never written
-    update = _update(landing, tmp_path, name, files)
-    assert update.rewritten_dates
-    _assert_equals_a_rebuild(landing, tmp_path, name, update)
+    staged = _update(landing, tmp_path, name, files)
+    assert staged.update.rewritten_dates
+    _assert_equals_a_rebuild(landing, tmp_path, name, staged)
 
 
 @pytest.mark.parametrize("damage", ["manifest", "no manifest", "partition", "partition file"])
@@ -158,9 +158,9 @@ def test_a_damaged_manifest_or_a_missing_partition_rebuilds_everything(
         shutil.rmtree(next(target.glob("fetch_date=*")))
     else:
         next(target.glob("fetch_date=*/*.parquet")).unlink()
-    update = _update(landing, tmp_path, name, files)
-    assert update.full and not update.kept
-    _assert_equals_a_rebuild(landing, tmp_path, name, update)
+    staged = _update(landing, tmp_path, name, files)
+    assert staged.update.full and not staged.update.kept
+    _assert_equals_a_rebuild(landing, tmp_path, name, staged)
 
 
 def test_a_dataset_whose_files_all_go_leaves_an_empty_dataset_with_its_schema(
@@ -169,11 +169,11 @@ def test_a_dataset_whose_files_all_go_leaves_an_empty_dataset_with_its_schema(
     name = "facebook__posts"
     files = _files(landing, name)
     _update(landing, tmp_path, name, files)
-    update = _update(landing, tmp_path, name, [])
+    staged = _update(landing, tmp_path, name, [])
     target = tmp_path / "lake" / "facebook" / "posts"
     assert [p.name for p in target.glob("**/*.parquet")] == ["_empty.parquet"]
     assert pl.read_parquet(target / "_empty.parquet").schema == BY_NAME[name].schema
-    assert update.stats.rows_loaded == 0 and update.manifest.partitions == {}
+    assert staged.stats.rows_loaded == 0 and staged.manifest.partitions == {}
 
 
 def test_a_removed_export_rewrites_the_date_it_shares_with_one_that_stays(
@@ -185,9 +185,9 @@ def test_a_removed_export_rewrites_the_date_it_shares_with_one_that_stays(
     shared = [f for f in files if f.name.startswith(files[0].name.split("_", 1)[0])]
     assert len(shared) == 2  # two tools' exports of the same fetch time
     shared[1].unlink()
-    update = _update(landing, tmp_path, name, [f for f in files if f != shared[1]])
-    assert update.rewritten_dates
-    _assert_equals_a_rebuild(landing, tmp_path, name, update)
+    staged = _update(landing, tmp_path, name, [f for f in files if f != shared[1]])
+    assert staged.update.rewritten_dates
+    _assert_equals_a_rebuild(landing, tmp_path, name, staged)
 
 
 def test_a_file_spanning_two_dates_gives_only_the_rewritten_date_its_rows(
@@ -204,6 +204,37 @@ def test_a_file_spanning_two_dates_gives_only_the_rewritten_date_its_rows(
     assert len(first.manifest.files[files[1].relative_to(landing).as_posix()][1]) == 2
     lines = files[2].read_bytes().splitlines(keepends=True)
     files[2].write_bytes(b"".join(lines[:-1]))
-    update = _update(landing, tmp_path, name, files)
-    assert update.rewritten_dates == set(first.manifest.files[files[2].relative_to(landing).as_posix()][1])
-    _assert_equals_a_rebuild(landing, tmp_path, name, update)
+    staged = _update(landing, tmp_path, name, files)
+    assert staged.update.rewritten_dates == set(
+        first.manifest.files[files[2].relative_to(landing).as_posix()][1]
+    )
+    _assert_equals_a_rebuild(landing, tmp_path, name, staged)
+
+
+def test_files_parsed_beyond_the_memory_budget_are_read_back_from_the_cache(
+    landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first build holds no parsed rows in memory (budget 0): each date's rows come from the cache."""
+    monkeypatch.setattr(parse_cache, "HELD_ROWS_BYTES", 0)
+    name = "facebook__posts"
+    staged = _update(landing, tmp_path, name, _files(landing, name))
+    assert staged.update.full and staged.written
+    _assert_equals_a_rebuild(landing, tmp_path, name, staged)
+
+
+def test_a_staged_update_never_published_leaves_the_lake_as_it_was(landing: Path, tmp_path: Path) -> None:
+    name = "facebook__posts"
+    dataset = BY_NAME[name]
+    files = _files(landing, name)
+    _update(landing, tmp_path, name, files[:-1])
+    target = tmp_path / "lake" / dataset.platform / dataset.entity
+    before = _lake_rows(target)
+    manifest = Manifest.path(target).read_text()
+    parses, _ = cached_parses(dataset, files, landing, tmp_path / "cache")
+    update = plan_update(dataset, parses, Manifest.read(target))
+    with pytest.raises(RuntimeError, match="validation failed"), stage_lake_update(update, target) as staged:
+        assert staged.rewritten_rows().collect().height == sum(staged.written.values()) > 0
+        raise RuntimeError("validation failed")
+    assert_frame_equal(_lake_rows(target), before)
+    assert Manifest.path(target).read_text() == manifest
+    assert sorted(p.name for p in target.parent.iterdir()) == ["posts", "posts.manifest.json"]

@@ -19,7 +19,7 @@ from pipelines.defs.ingest.partitions import FETCH_DATE_PARTITIONS
 from pipelines.defs.quality.checks import raw_check_specs, raw_results, validate_ingest
 from pipelines.defs.resources import WarehouseRun
 from pipelines.ingest.brands import config_tables, load_brands
-from pipelines.ingest.lake import apply_lake_update, replace_dataset_dir, write_parquet_atomic
+from pipelines.ingest.lake import replace_dataset_dir, stage_lake_update, write_parquet_atomic
 from pipelines.ingest.lake_update import LakeUpdate, Manifest, plan_update
 from pipelines.ingest.landing import scan_landing
 from pipelines.ingest.parse_cache import cached_parses
@@ -82,12 +82,13 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
         target = paths.lake / dataset.platform / dataset.entity
         update = plan_update(dataset, parses, Manifest.read(target), forced=checked.plan.forced)
         del parses
-        result = update.as_result()
-        outcome = validate_ingest(dataset, result, paths, context.run_id, rows_kept=update.kept_rows)
-        if outcome.errors:
-            context.log.error(outcome.describe())
-            yield from raw_results(dataset, outcome, paths)  # raises: nothing below runs
-        apply_lake_update(update, target)
+        with stage_lake_update(update, target) as staged:
+            result = staged.result()
+            outcome = validate_ingest(dataset, result, paths, context.run_id, rows_kept=update.kept_rows)
+            if outcome.errors:
+                context.log.error(outcome.describe())
+                yield from raw_results(dataset, outcome, paths)  # raises: nothing below runs
+            staged.publish()
         quarantine_path = paths.quarantine / dataset.platform / f"{dataset.entity}.parquet"
         write_parquet_atomic(result.quarantine, quarantine_path)
         stats = result.stats
@@ -102,7 +103,7 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
             metadata={
                 **{k: v for k, v in stats.as_dict().items()},
                 **cached.as_dict(),
-                "partitions_rewritten": len(update.rewritten_dates),
+                "partitions_rewritten": len(staged.written),
                 "partitions_kept": len(update.kept),
                 "dagster/row_count": stats.rows_loaded,
                 "lake_path": dg.MetadataValue.path(str(target)),
@@ -112,7 +113,7 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
                 ),
             }
         )
-        del result, cached, update
+        del result, cached, update, staged
         release_freed_memory()
         yield from raw_results(dataset, outcome, paths)
 

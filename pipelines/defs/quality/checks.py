@@ -60,8 +60,8 @@ def validate_ingest(
 
     The frame's column types are the contract's by construction (parse.py builds it with the contract's
     schema), so the suite has no per-column type rules; a frame that breaks that is a code defect and
-    fails the step here, naming the columns, before GX or the lake see it."""
-    if problems := dataset.schema_differences(result.rows.schema):
+    fails the step here, naming the columns, before GX sees it or the lake is swapped."""
+    if problems := dataset.schema_differences(result.rows.collect_schema()):
         raise dg.Failure(
             f"lake/{dataset.platform}/{dataset.entity}: the parsed frame does not match its contract in "
             f"pipelines/schemas.py: {'; '.join(problems)}"
