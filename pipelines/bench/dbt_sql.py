@@ -18,7 +18,6 @@ Finishing order is a valid build order: a node starts only after all its parents
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,12 +191,13 @@ def overhead(replayed: dict[str, Any], dbt_wall: float, dbt_elapsed: float) -> d
 
 def measure_dbt_sql(data: Path, project_dir: Path, workdir: Path, dbt_wall: float) -> dict[str, Any]:
     """Replay the last build of the data dir (`<data>/build/dbt_target`) and set it against dbt's times."""
+    from pipelines.runtime.memory import duckdb_memory_limit
     from pipelines.runtime.pii import DEMO_PII_KEY
 
     target = data / "build" / "dbt_target"
     dbt_elapsed = float(json.loads((target / "run_results.json").read_text())["elapsed_time"])
     # The measured runs get no SMM_* variable but the memory limit (measured_run): same key, same limit.
-    memory_limit = os.environ.get("SMM_DUCKDB_MEMORY_LIMIT", "2GB")
+    memory_limit = duckdb_memory_limit()
     replayed = replay(
         target, project_dir, workdir, data_dir=data, memory_limit=memory_limit, pii_key=DEMO_PII_KEY
     )

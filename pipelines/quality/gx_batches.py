@@ -19,6 +19,8 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipelines.runtime.memory import duckdb_memory_limit
+
 _NULLABLE_DTYPES: dict[pa.DataType, object] = {
     pa.int64(): pd.Int64Dtype(),
     pa.int32(): pd.Int64Dtype(),
@@ -100,8 +102,9 @@ def duckdb_batch(
 
 
 def open_build_read_only(build_db: Path) -> duckdb.DuckDBPyConnection:
-    """The finished build file, read-only, in UTC like the dbt session (date casts must agree)."""
-    con = duckdb.connect(str(build_db), read_only=True)
+    """The finished build file, read-only, in UTC like the dbt session (date casts must agree), with the
+    build's memory limit (sorting a large mart's sample would otherwise take what DuckDB likes)."""
+    con = duckdb.connect(str(build_db), read_only=True, config={"memory_limit": duckdb_memory_limit()})
     con.execute("set TimeZone = 'UTC'")
     return con
 

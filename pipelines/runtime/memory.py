@@ -8,7 +8,16 @@ dbt rather than their sum (docs/benchmarks.md).
 
 import ctypes
 import ctypes.util
+import os
 from functools import cache
+
+MEMORY_LIMIT_ENV = "SMM_DUCKDB_MEMORY_LIMIT"
+
+
+def duckdb_memory_limit() -> str:
+    """DuckDB's `memory_limit` for the build (dbt) and for reading it (validation): larger work spills
+    to disk. Unbounded, DuckDB takes up to 80% of the machine's memory."""
+    return os.environ.get(MEMORY_LIMIT_ENV) or "2GB"
 
 
 @cache

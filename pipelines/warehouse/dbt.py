@@ -19,6 +19,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
 from packaging import version
 
+from pipelines.runtime.memory import MEMORY_LIMIT_ENV, duckdb_memory_limit
 from pipelines.runtime.paths import DBT_PROJECT_DIR, Paths
 from pipelines.runtime.pii import KEY_ENV, pii_key
 from pipelines.warehouse.dbt_session_plugin import DATA_DIR_ENV
@@ -48,7 +49,7 @@ class DbtCli(DbtCliResource):
         return None
 
 
-def dbt_env(paths: Paths, *, memory_limit: str = "2GB") -> dict[str, str]:
+def dbt_env(paths: Paths) -> dict[str, str]:
     """Environment dbt needs: where the lake is, which private file to build into, the PII key.
 
     The profile's build file is `~/smm_build.duckdb` and DuckDB expands `~` from HOME, so HOME is
@@ -61,7 +62,7 @@ def dbt_env(paths: Paths, *, memory_limit: str = "2GB") -> dict[str, str]:
         DATA_DIR_ENV: str(paths.data),
         "HOME": str(paths.build_dir),
         KEY_ENV: pii_key(),
-        "SMM_DUCKDB_MEMORY_LIMIT": os.environ.get("SMM_DUCKDB_MEMORY_LIMIT", memory_limit),
+        MEMORY_LIMIT_ENV: duckdb_memory_limit(),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         # dbt.log (beside the build) at info, not dbt's default debug: the debug lines (every SQL
         # statement, connection open/close) cost ~20% of a small build's node time; the compiled SQL
