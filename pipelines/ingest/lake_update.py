@@ -24,13 +24,14 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.ingest.parse import QUARANTINE_SCHEMA, IngestStats, collapse_duplicates
+from pipelines.ingest.parse import QUARANTINE_SCHEMA, IngestStats, collapse_duplicates, iter_partitions
 from pipelines.ingest.parse_cache import CachedParse
 from pipelines.schemas import Dataset
 
 _FORMAT = 1
 PARTITION_PREFIX = "fetch_date="
 PARTITION_FILE = "part-0.parquet"  # the one file of each partition folder (ingest/lake.py writes it)
+CHUNK_ROWS = 1_000_000  # rows de-duplicated together when partitions are built (LakeUpdate.partitions)
 
 
 @dataclass(frozen=True)
@@ -94,16 +95,39 @@ class LakeUpdate:
 
     def partitions(self) -> Iterator[tuple[str, pl.DataFrame]]:
         """The de-duplicated rows of each rewritten date, in date order. A date's rows come only from
-        the files holding that date (duplicates collapse on key + `fetched_at`, so never across dates)."""
-        for fetch_date in sorted(self.rewritten_dates):
-            day = date.fromisoformat(fetch_date)
+        the files holding that date (duplicates collapse on key + `fetched_at`, so never across dates);
+        consecutive dates are combined up to about CHUNK_ROWS rows, so that small dates do not each pay
+        a sort and a memory-bounded build does not hold more than a chunk."""
+        for chunk in self._date_chunks():
+            days = [date.fromisoformat(d) for d in chunk]
             frames = []
             for parse in self.sources:
-                if fetch_date in parse.dates:
-                    rows = parse.rows()
-                    frames.append(rows if len(parse.dates) == 1 else rows.filter(pl.col("fetch_date") == day))
+                if not chunk.intersection(parse.dates):
+                    continue
+                rows = parse.rows()
+                frames.append(
+                    rows if chunk.issuperset(parse.dates) else rows.filter(pl.col("fetch_date").is_in(days))
+                )
             combined = pl.concat(frames, rechunk=True) if len(frames) > 1 else frames[0]
-            yield fetch_date, collapse_duplicates(combined, self.dataset)
+            yield from iter_partitions(collapse_duplicates(combined, self.dataset))
+
+    def _date_chunks(self) -> Iterator[set[str]]:
+        """The rewritten dates in order, cut into runs holding about CHUNK_ROWS rows (by each file's
+        rows spread evenly over its dates: an estimate, only to bound memory)."""
+        per_date: dict[str, float] = {}
+        for parse in self.sources:
+            for d in parse.dates:
+                per_date[d] = per_date.get(d, 0) + parse.row_count / len(parse.dates)
+        chunk: set[str] = set()
+        rows = 0.0
+        for d in sorted(self.rewritten_dates):
+            if chunk and rows + per_date.get(d, 0) > CHUNK_ROWS:
+                yield chunk
+                chunk, rows = set(), 0.0
+            chunk.add(d)
+            rows += per_date.get(d, 0)
+        if chunk:
+            yield chunk
 
     def outcome(self, written: Mapping[str, int]) -> tuple[IngestStats, Manifest]:
         """The whole dataset's accounting and manifest, once `written` (date → rows) is known."""

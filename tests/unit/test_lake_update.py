@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from pipelines.ingest import parse_cache
+from pipelines.ingest import lake_update, parse_cache
 from pipelines.ingest.lake import StagedUpdate, apply_lake_update, replace_dataset_dir, stage_lake_update
 from pipelines.ingest.lake_update import Manifest, plan_update
 from pipelines.ingest.landing import scan_landing
@@ -211,14 +211,21 @@ def test_a_file_spanning_two_dates_gives_only_the_rewritten_date_its_rows(
     _assert_equals_a_rebuild(landing, tmp_path, name, staged)
 
 
-def test_files_parsed_beyond_the_memory_budget_are_read_back_from_the_cache(
-    landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("chunk_rows", [1, 100, lake_update.CHUNK_ROWS])
+def test_a_build_within_memory_bounds_equals_a_rebuild(
+    landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk_rows: int
 ) -> None:
-    """A first build holds no parsed rows in memory (budget 0): each date's rows come from the cache."""
+    """No parsed rows held in memory (budget 0: each file's rows come back from the cache), and dates
+    de-duplicated one at a time (1), two by two (100 rows; the two-date file straddles two runs), or all at once: the same dataset."""
     monkeypatch.setattr(parse_cache, "HELD_ROWS_BYTES", 0)
+    monkeypatch.setattr(lake_update, "CHUNK_ROWS", chunk_rows)
     name = "facebook__posts"
-    staged = _update(landing, tmp_path, name, _files(landing, name))
-    assert staged.update.full and staged.written
+    files = _files(landing, name)
+    later_first_line = files[2].read_bytes().splitlines(keepends=True)[0]
+    with files[1].open("ab") as handle:  # a file holding rows of two dates, as in the test above
+        handle.write(later_first_line)
+    staged = _update(landing, tmp_path, name, files)
+    assert staged.update.full and len(staged.written) == len(files)
     _assert_equals_a_rebuild(landing, tmp_path, name, staged)
 
 
