@@ -109,8 +109,8 @@ class StagedUpdate:
 
 @contextmanager
 def stage_lake_update(update: LakeUpdate, target: Path) -> Iterator[StagedUpdate]:
-    """Write the update's rewritten partitions one date at a time (so memory holds one date's rows,
-    not the dataset) and carry the kept ones over (hard links, so no bytes are copied; a copy where
+    """Write the update's rewritten partitions a run of dates at a time (`LakeUpdate.partitions`: memory
+    holds those dates' rows, not the dataset) and carry the kept ones over (hard links, so no bytes are copied; a copy where
     the file system has none) into a staging folder beside `target`. The staging folder is removed on
     leaving unless `publish()` swapped it in."""
     with _staging(target) as staging:
@@ -133,7 +133,8 @@ def stage_lake_update(update: LakeUpdate, target: Path) -> Iterator[StagedUpdate
 
 
 def apply_lake_update(update: LakeUpdate, target: Path) -> StagedUpdate:
-    """Stage the update and publish it at once (no validation in between)."""
+    """Stage the update and publish it at once (no validation in between). The staged rows are gone
+    afterwards; its counts, accounting and manifest remain."""
     with stage_lake_update(update, target) as staged:
         staged.publish()
     return staged

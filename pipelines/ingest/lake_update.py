@@ -160,17 +160,13 @@ def plan_update(
         dirty = current_dates
     kept = {} if full or previous is None else {d: previous.partitions[d] for d in current_dates - dirty}
 
-    stats = IngestStats()
-    for _, parse in parses:
-        for name in ("files_read", "lines_read", "records_read", "records_quarantined", "bytes_read"):
-            setattr(stats, name, getattr(stats, name) + getattr(parse.stats, name))
     rejected = [parse.quarantine for _, parse in parses if parse.quarantine.height]
     return LakeUpdate(
         dataset=dataset,
         rewritten_dates=frozenset(dirty & current_dates),
         kept=kept,
         quarantine=pl.concat(rejected) if rejected else QUARANTINE_SCHEMA.to_frame(),
-        stats=stats,
+        stats=IngestStats.of_files(parse.stats for _, parse in parses),
         files={rel: (parse.key, parse.dates) for rel, parse in parses},
         full=full,
         sources=[parse for _, parse in parses if dirty.intersection(parse.dates)],

@@ -16,7 +16,7 @@ import csv
 import dataclasses
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,6 +69,15 @@ class IngestStats:
 
     def as_dict(self) -> dict[str, int | bool]:
         return {**asdict(self), "reconciles": self.reconciles}
+
+    @classmethod
+    def of_files(cls, files: Iterable[IngestStats]) -> IngestStats:
+        """Files' counts summed; rows loaded and duplicates are the dataset's, set once de-duplicated."""
+        total = cls()
+        for stats in files:
+            for name in ("files_read", "lines_read", "records_read", "records_quarantined", "bytes_read"):
+                setattr(total, name, getattr(total, name) + getattr(stats, name))
+        return total
 
 
 @dataclass
@@ -326,10 +335,7 @@ def parse_file(
 
 def combine(dataset: Dataset, parses: list[FileParse]) -> IngestResult:
     """The dataset from its files' parses (in landing order): rows de-duplicated, counts summed."""
-    stats = IngestStats()
-    for parse in parses:
-        for name in ("files_read", "lines_read", "records_read", "records_quarantined", "bytes_read"):
-            setattr(stats, name, getattr(stats, name) + getattr(parse.stats, name))
+    stats = IngestStats.of_files(parse.stats for parse in parses)
     frames = [p.rows for p in parses if p.rows.height]
     frame = pl.concat(frames, rechunk=True) if frames else dataset.schema.to_frame()
     deduped = collapse_duplicates(frame, dataset)

@@ -6,9 +6,10 @@ those a full refresh, a date range or a partition backfill forces; every other f
 the parse cache. It parses its landing
 files into a typed lake dataset (Parquet, Hive folders by fetch date), rewriting only the fetch dates
 whose files changed (ingest/lake_update.py), sends every rejected line or record to quarantine with its
-reason, and reports the accounting as metadata. Before anything is written, the Great Expectations raw suite validates the
-parsed frame (checks `gx_raw` and `records_reconcile`, see defs/quality/checks.py): a dataset that
-fails with error severity is not written and its step fails, so it never feeds dbt.
+reason, and reports the accounting as metadata. The rewritten partitions are written into a staging
+folder beside the dataset (ingest/lake.py), and the Great Expectations raw suite validates them there
+(checks `gx_raw` and `records_reconcile`, see defs/quality/checks.py): a dataset that fails with error
+severity is never swapped in and its step fails, so it never feeds dbt.
 """
 
 import warnings
