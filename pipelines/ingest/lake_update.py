@@ -31,7 +31,7 @@ from pipelines.schemas import Dataset
 _FORMAT = 1
 PARTITION_PREFIX = "fetch_date="
 PARTITION_FILE = "part-0.parquet"  # the one file of each partition folder (ingest/lake.py writes it)
-CHUNK_ROWS = 1_000_000  # rows de-duplicated together when partitions are built (LakeUpdate.partitions)
+CHUNK_ROWS = 200_000  # rows de-duplicated together when partitions are built (LakeUpdate.partitions)
 
 
 @dataclass(frozen=True)
