@@ -85,9 +85,19 @@ class CachedParse:
     _rows: Callable[[], pl.DataFrame]
 
     @classmethod
-    def of(cls, key: str | None, parsed: FileParse) -> CachedParse:
+    def of(
+        cls, key: str | None, parsed: FileParse, reload: Callable[[], pl.DataFrame] | None = None
+    ) -> CachedParse:
+        """A fresh parse; its rows kept in memory, or given back by `reload` (its cache entry) when set."""
         rows = parsed.rows
-        return cls(key, parsed.stats, parsed.quarantine, rows.height, tuple(fetch_dates(rows)), lambda: rows)
+        return cls(
+            key,
+            parsed.stats,
+            parsed.quarantine,
+            rows.height,
+            tuple(fetch_dates(rows)),
+            reload or (lambda: rows),
+        )
 
     def rows(self) -> pl.DataFrame:
         return self._rows()
@@ -148,15 +158,7 @@ class ParseCache:
         if self._held_bytes + size <= HELD_ROWS_BYTES:
             self._held_bytes += size
             return CachedParse.of(key, parsed)
-        rows = parsed.rows
-        return CachedParse(
-            key,
-            parsed.stats,
-            parsed.quarantine,
-            rows.height,
-            tuple(fetch_dates(rows)),
-            partial(self._rows, key, rows.height, parser),
-        )
+        return CachedParse.of(key, parsed, reload=partial(self._rows, key, parsed.rows.height, parser))
 
     def _load(self, key: str, parser: Callable[[], FileParse]) -> CachedParse | None:
         try:
