@@ -117,7 +117,7 @@ def replay(
 ) -> dict[str, Any]:
     """Run the build's statements in one DuckDB connection on a fresh file; time each one.
 
-    The session is set up as dbt's is (the lake under `data_dir`, the pseudonymisation key)."""
+    The session is set up as dbt's is (the lake under `data_dir`, the pseudonymisation key, the limit)."""
     import duckdb
 
     statements = build_statements(target_dir, project_dir)
@@ -131,10 +131,9 @@ def replay(
     per_node: list[dict[str, Any]] = []
     failing_tests = 0
     with duckdb.connect(str(db_file)) as con:
-        con.execute(f"set memory_limit = {_quoted(memory_limit)}")
         for name, value in _SETTINGS.items():
             con.execute(f"set {name} = {_quoted(value)}")
-        configure_session(con, data_dir=str(data_dir), key=pii_key)
+        configure_session(con, data_dir=str(data_dir), key=pii_key, memory_limit=memory_limit)
         for schema in schemas:
             con.execute(f'create schema if not exists "{schema}"')
         cpu_before, started = time.process_time(), time.perf_counter()
@@ -191,13 +190,16 @@ def overhead(replayed: dict[str, Any], dbt_wall: float, dbt_elapsed: float) -> d
 
 def measure_dbt_sql(data: Path, project_dir: Path, workdir: Path, dbt_wall: float) -> dict[str, Any]:
     """Replay the last build of the data dir (`<data>/build/dbt_target`) and set it against dbt's times."""
-    from pipelines.runtime.memory import duckdb_memory_limit
+    import duckdb
+
     from pipelines.runtime.pii import DEMO_PII_KEY
 
     target = data / "build" / "dbt_target"
     dbt_elapsed = float(json.loads((target / "run_results.json").read_text())["elapsed_time"])
-    # The measured runs get no SMM_* variable but the memory limit (measured_run): same key, same limit.
-    memory_limit = duckdb_memory_limit()
+    # The measured runs get no SMM_* variable but the memory settings (measured_run): same key, and the
+    # limit the build's DuckDB had, which the build recorded (it depends on the process beside dbt).
+    with duckdb.connect(str(data / "build" / "last_build.duckdb"), read_only=True) as con:
+        memory_limit = con.execute("select duckdb_memory_limit from ops.build_state").fetchone()[0]
     replayed = replay(
         target, project_dir, workdir, data_dir=data, memory_limit=memory_limit, pii_key=DEMO_PII_KEY
     )

@@ -36,6 +36,7 @@ from typing import Any
 
 from pipelines.bench.comparisons import comparison_lines
 from pipelines.bench.measured_run import MeasuredRun, measured_run
+from pipelines.runtime.memory import BUDGET_ENV, DEFAULT_BUDGET, MEMORY_LIMIT_ENV
 
 # marginal, peer and dbt-sql are issue 14's comparisons, made in the same invocation as the runs.
 SCENARIOS = ("full", "rerun", "empty", "new-day", "marginal", "peer", "dbt-sql")
@@ -114,7 +115,8 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
-        "duckdb_memory_limit": os.environ.get("SMM_DUCKDB_MEMORY_LIMIT", "2GB (default)"),
+        "memory_budget": os.environ.get(BUDGET_ENV, f"{DEFAULT_BUDGET} (default)"),
+        "duckdb_memory_limit": os.environ.get(MEMORY_LIMIT_ENV, "the budget less the process beside DuckDB"),
         "loadavg_1m": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     }
 

@@ -59,20 +59,25 @@ _STATE_DDL = """
 create schema if not exists ops;
 create or replace table ops.build_state (
     mode varchar, window_first date, window_last date, reason varchar,
-    landing_new bigint, landing_changed bigint, landing_removed bigint, landing_parsed_again bigint
+    landing_new bigint, landing_changed bigint, landing_removed bigint, landing_parsed_again bigint,
+    duckdb_memory_limit varchar
 );
 create or replace table ops.lake_partitions (dataset varchar, fetch_partition varchar, digest varchar);
 """
 
 
 def record_state(
-    con: duckdb.DuckDBPyConnection, plan: RunPlan, partitions: dict[tuple[str, str], str]
+    con: duckdb.DuckDBPyConnection,
+    plan: RunPlan,
+    partitions: dict[tuple[str, str], str],
+    memory_limit: str,
 ) -> None:
-    """Write into the build file how it was built (`plan`, its dbt part as confirmed) and from which lake."""
+    """Write into the build file how it was built (`plan`, its dbt part as confirmed, DuckDB's
+    `memory_limit`) and from which lake."""
     con.execute(_STATE_DDL)
     first, last = plan.dbt.window or (None, None)
     con.execute(
-        "insert into ops.build_state values (?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into ops.build_state values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             plan.dbt.mode,
             first,
@@ -82,6 +87,7 @@ def record_state(
             len(plan.changed),
             len(plan.removed),
             len(plan.forced),
+            memory_limit,
         ],
     )
     rows = [(dataset, partition, digest) for (dataset, partition), digest in sorted(partitions.items())]

@@ -19,7 +19,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
 from packaging import version
 
-from pipelines.runtime.memory import MEMORY_LIMIT_ENV, duckdb_memory_limit
+from pipelines.runtime.memory import DBT_PROCESS_MB, MEMORY_LIMIT_ENV, duckdb_memory_limit, process_rss_mb
 from pipelines.runtime.paths import DBT_PROJECT_DIR, Paths
 from pipelines.runtime.pii import KEY_ENV, pii_key
 from pipelines.warehouse.dbt_session_plugin import DATA_DIR_ENV
@@ -50,7 +50,8 @@ class DbtCli(DbtCliResource):
 
 
 def dbt_env(paths: Paths) -> dict[str, str]:
-    """Environment dbt needs: where the lake is, which private file to build into, the PII key.
+    """Environment dbt needs: where the lake is, which private file to build into, the PII key, and
+    DuckDB's memory limit: the run's budget less this process and dbt's own Python (runtime/memory.py).
 
     The profile's build file is `~/smm_build.duckdb` and DuckDB expands `~` from HOME, so HOME is
     the data dir's private build folder; the lake's folder is SMM_DATA_DIR. Neither path is in the
@@ -62,7 +63,7 @@ def dbt_env(paths: Paths) -> dict[str, str]:
         DATA_DIR_ENV: str(paths.data),
         "HOME": str(paths.build_dir),
         KEY_ENV: pii_key(),
-        MEMORY_LIMIT_ENV: duckdb_memory_limit(),
+        MEMORY_LIMIT_ENV: duckdb_memory_limit(beside_mb=process_rss_mb() + DBT_PROCESS_MB),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         # dbt.log (beside the build) at info, not dbt's default debug: the debug lines (every SQL
         # statement, connection open/close) cost ~20% of a small build's node time; the compiled SQL

@@ -83,6 +83,8 @@ OPS_TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "landing_changed": "Landing files whose content changed since the previous publication.",
             "landing_removed": "Landing files gone since the previous publication.",
             "landing_parsed_again": "Landing files parsed again on request (`--since/--until`, `--full-refresh`).",
+            "duckdb_memory_limit": "DuckDB's `memory_limit` in dbt's build: the run's memory budget "
+            "(`SMM_MEMORY_BUDGET`) less the pipeline process beside dbt, or `SMM_DUCKDB_MEMORY_LIMIT` as set.",
         },
     ),
     "ops.lake_partitions": (

@@ -12,6 +12,7 @@ import duckdb
 import yaml
 from dbt.cli.main import cli as dbt_cli
 
+from pipelines.runtime.memory import BUDGET_ENV, MEMORY_LIMIT_ENV
 from pipelines.runtime.paths import DBT_PROJECT_DIR, resolve_paths
 from pipelines.warehouse.build_state import BUILD_WINDOW_TABLE
 from pipelines.warehouse.dbt import SmmDbtTranslator, build_args, dbt_env
@@ -32,8 +33,13 @@ def test_dbt_builds_into_the_private_file_never_the_published_one(tmp_path: Path
     assert env["SMM_DATA_DIR"] == str(tmp_path / "data")
 
 
-def test_dbt_opens_the_build_file_under_home_and_reads_the_lake_under_the_data_dir(tmp_path: Path) -> None:
-    """The profile and the plugin as DuckDB reads them: `~` from HOME, lake paths from the data dir."""
+def test_dbt_opens_the_build_file_under_home_and_reads_the_lake_under_the_data_dir(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The profile and the plugin as DuckDB reads them: `~` from HOME, lake paths from the data dir,
+    the memory limit from the run's budget."""
+    monkeypatch.delenv(MEMORY_LIMIT_ENV, raising=False)
+    monkeypatch.delenv(BUDGET_ENV, raising=False)
     paths = resolve_paths(str(tmp_path / "landing"), str(tmp_path / "data"))
     lake_file = paths.data / "lake" / "x" / "user" / "part.parquet"
     lake_file.parent.mkdir(parents=True)
@@ -45,13 +51,22 @@ def test_dbt_opens_the_build_file_under_home_and_reads_the_lake_under_the_data_d
         "con = duckdb.connect(sys.argv[1])\n"
         "_configure_from_env(con)\n"
         "print(con.execute(\"select answer from read_parquet('lake/x/user/**/*.parquet')\").fetchone()[0])\n"
+        "print(con.execute(\"select current_setting('memory_limit')\").fetchone()[0])\n"
     )
     env = {**os.environ, **dbt_env(paths)}
     proc = subprocess.run(
         [sys.executable, "-c", script, _profile_build_path()], env=env, capture_output=True, text=True
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "42"
+    answer, memory_limit = proc.stdout.split("\n")[:2]
+    assert answer == "42"
+    # DuckDB's limit is the one the pipeline derived for this build (runtime/memory.py), not its default.
+    with duckdb.connect() as expected:
+        expected.execute(f"set memory_limit = '{env[MEMORY_LIMIT_ENV]}'")
+        assert memory_limit == expected.execute("select current_setting('memory_limit')").fetchone()[0]
+    assert (
+        env[MEMORY_LIMIT_ENV].endswith("MB") and int(env[MEMORY_LIMIT_ENV][:-2]) < 3000
+    )  # beside: this process
     assert paths.build_db.exists()  # created where the pipeline publishes from, not in the real HOME
 
 

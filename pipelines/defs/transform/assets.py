@@ -8,6 +8,7 @@ incremental models' published tables, which then replace only the fetch dates in
 copy of the last build (build/last_build.duckdb), so untouched models stay as published.
 """
 
+import os
 import shutil
 
 import dagster as dg
@@ -16,6 +17,7 @@ from dagster_dbt import dbt_assets
 
 from pipelines.defs.resources import WarehouseRun
 from pipelines.runtime.inputs import record_inputs
+from pipelines.runtime.memory import MEMORY_LIMIT_ENV
 from pipelines.runtime.paths import resolve_paths
 from pipelines.runtime.pause import pause_point
 from pipelines.runtime.pii import KEY_ENV, using_demo_key
@@ -86,6 +88,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCli, warehouse: Wareho
     with duckdb.connect(str(paths.build_db)) as con:
         write_build_window(con, build_window(plan))
     with dbt_environment(paths):
+        memory_limit = os.environ[MEMORY_LIMIT_ENV]
+        context.log.info(f"dbt's DuckDB memory_limit: {memory_limit} (runtime/memory.py)")
         invocation = dbt.cli(args, context=context, target_path=paths.build_dir / "dbt_target")
         for event in invocation.stream():
             yield event
@@ -95,7 +99,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCli, warehouse: Wareho
         if whole_project:
             # Only a build of every model is up to date with the whole lake; a partial one keeps the
             # record it copied, so the next full-project build still covers what this one skipped.
-            record_state(con, checked.plan.with_dbt(plan), partitions)
+            record_state(con, checked.plan.with_dbt(plan), partitions, memory_limit)
             record_inputs(con, checked.inputs)
 
 
