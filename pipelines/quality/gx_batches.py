@@ -19,7 +19,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.runtime.memory import duckdb_memory_limit, process_rss_mb
+from pipelines.runtime.memory import GX_BATCH_MB, duckdb_memory_limit, process_rss_mb
 
 _NULLABLE_DTYPES: dict[pa.DataType, object] = {
     pa.int64(): pd.Int64Dtype(),
@@ -103,9 +103,9 @@ def duckdb_batch(
 
 def open_build_read_only(build_db: Path) -> duckdb.DuckDBPyConnection:
     """The finished build file, read-only, in UTC like the dbt session (date casts must agree), with the
-    run's memory budget less this process (sorting a large mart's sample would otherwise take what
-    DuckDB likes)."""
-    limit = duckdb_memory_limit(beside_mb=process_rss_mb())
+    run's memory budget less this process and a GX batch (runtime/memory.py): unbounded, DuckDB would
+    cache the tables it samples in up to 80% of the machine's memory."""
+    limit = duckdb_memory_limit(beside_mb=process_rss_mb() + GX_BATCH_MB)
     con = duckdb.connect(str(build_db), read_only=True, config={"memory_limit": limit})
     con.execute("set TimeZone = 'UTC'")
     return con
