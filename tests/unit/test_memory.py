@@ -62,8 +62,9 @@ def test_duckdb_gets_the_budget_less_what_runs_beside_it(monkeypatch) -> None:
     monkeypatch.delenv(MEMORY_LIMIT_ENV, raising=False)
     monkeypatch.delenv(BUDGET_ENV, raising=False)
     assert duckdb_memory_limit() == "3000MB"  # the default budget, nothing beside
-    # At 15 GB of captures the pipeline process held ~1.16 GB when dbt started, dbt's Python ~0.35 GB.
-    assert duckdb_memory_limit(beside_mb=1164 + 350) == "1486MB"
+    # At 15 GB of captures the pipeline process held ~1.1 GB when dbt started; dbt's process beyond
+    # DuckDB's limit 0.4 GB.
+    assert duckdb_memory_limit(beside_mb=1109 + 420) == "1471MB"
     monkeypatch.setenv(BUDGET_ENV, "8GB")
     assert duckdb_memory_limit(beside_mb=1000.4) == "6999MB"
     # A budget that leaves too little: DuckDB keeps a working minimum (the budget is exceeded).
