@@ -31,6 +31,7 @@ from pipelines.runtime.inputs import RunInputs
 from pipelines.runtime.run_options import RunOptions, landing_file_date
 
 UNPARTITIONED = "-"  # lake files outside fetch_date folders (config tables)
+BRANDS_PLATFORM = "config"  # lake/config/<table>: the config tables ingest parses from brands.yml
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class DbtPlan:
     reason: str
     # Fetch dates an incremental build replaces; None: no fetch date changed.
     window: tuple[date, date] | None = None
+    # brands.yml differs from the publication's: the incremental models that read it are rebuilt in full
+    # (build_state.py `incremental_relations`), the others stay incremental.
+    brands_changed: bool = False
 
     @property
     def incremental(self) -> bool:
@@ -47,10 +51,12 @@ class DbtPlan:
     def describe(self) -> str:
         if not self.incremental:
             return f"full dbt build: {self.reason}"
+        brands = "; brands.yml changed: the incremental models that read it rebuilt in full"
+        note = brands if self.brands_changed else ""
         if self.window is None:
-            return f"incremental dbt build: {self.reason}"
+            return f"incremental dbt build: {self.reason}{note}"
         first, last = self.window
-        return f"incremental dbt build of fetch dates {first}..{last}: {self.reason}"
+        return f"incremental dbt build of fetch dates {first}..{last}: {self.reason}{note}"
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,7 @@ class RunPlan:
                     "mode": self.dbt.mode,
                     "reason": self.dbt.reason,
                     "window": [d.isoformat() for d in window] if window else None,
+                    "brands_changed": self.dbt.brands_changed,
                 },
                 "new": list(self.new),
                 "changed": list(self.changed),
@@ -122,8 +129,9 @@ def _full_reason(previous: RunInputs | None, current: RunInputs, options: RunOpt
         return "the parser code changed (every landing file is parsed again)"
     if previous.pii != current.pii:
         return "the pseudonymisation key changed"
-    # brands.yml is not here: the incremental (staging) tables read their lake source only; every
-    # model that reads brands.yml is rebuilt by every build anyway.
+    # brands.yml is not here: the incremental staging tables read their lake source only; the incremental
+    # models that read it are rebuilt in full when it changed (DbtPlan.brands_changed), and every other
+    # model that reads it is rebuilt by every build anyway.
     return None
 
 
@@ -156,17 +164,17 @@ def plan_run(previous: RunInputs | None, current: RunInputs, options: RunOptions
     plan = {"new": new, "changed": changed, "removed": removed, "forced": forced}
     if reason is not None:
         return RunPlan(dbt=DbtPlan("full", reason), **plan)
+    brands_changed = previous is not None and previous.brands != current.brands
     if not touched:
-        what = (
-            "brands.yml" if previous is not None and previous.brands != current.brands else "code outside dbt"
-        )
-        return RunPlan(dbt=DbtPlan("incremental", f"no landing file changed ({what} did)"), **plan)
+        what = "brands.yml" if brands_changed else "code outside dbt"
+        dbt = DbtPlan("incremental", f"no landing file changed ({what} did)", brands_changed=brands_changed)
+        return RunPlan(dbt=dbt, **plan)
     known = sorted(d for d in dates.values() if d is not None)
     window = (known[0], known[-1] + timedelta(days=1))
     why = f"{len(new)} new and {len(changed)} changed landing files"
     if forced:
         why += f", {_count(len(forced), 'file')} parsed again on request"
-    return RunPlan(dbt=DbtPlan("incremental", why, window), **plan)
+    return RunPlan(dbt=DbtPlan("incremental", why, window, brands_changed=brands_changed), **plan)
 
 
 def confirm_window(
@@ -178,26 +186,34 @@ def confirm_window(
 
     Widens the window to a changed fetch date outside it (a file with rows of other days), and falls
     back to a full build when a partition disappeared or a file outside fetch_date folders changed:
-    delete+insert by fetch date can only replace dates that still have rows.
+    delete+insert by fetch date can only replace dates that still have rows. The config tables may
+    change when the plan says brands.yml did: the models that read them are rebuilt in full anyway.
     """
     if not plan.incremental:
         return plan
-    removed = sorted(set(previous) - set(current))
+
+    def expected(dataset: str) -> bool:
+        # The config tables are brands.yml parsed: their change is the plan's brands_changed.
+        return plan.brands_changed and dataset.split("/")[0] == BRANDS_PLATFORM
+
+    removed = sorted(key for key in set(previous) - set(current) if not expected(key[0]))
     if removed:
         dataset, partition = removed[0]
         return DbtPlan("full", f"lake partition {dataset} {partition} disappeared")
     changed = [key for key, digest in current.items() if previous.get(key) != digest]
-    undated = sorted({dataset for dataset, partition in changed if partition == UNPARTITIONED})
+    undated = sorted(
+        {dataset for dataset, partition in changed if partition == UNPARTITIONED and not expected(dataset)}
+    )
     if undated:
         return DbtPlan("full", f"lake files outside fetch_date folders changed ({', '.join(undated)})")
-    dates = sorted({date.fromisoformat(partition) for _, partition in changed})
+    dates = sorted({date.fromisoformat(partition) for _, partition in changed if partition != UNPARTITIONED})
     if not dates:
         return plan
     first, last = plan.window or (dates[0], dates[-1])
     if dates[0] >= first and dates[-1] <= last:
         return plan
     wider = (min(first, dates[0]), max(last, dates[-1]))
-    return DbtPlan("incremental", f"{plan.reason}; widened to the lake partitions that changed", wider)
+    return replace(plan, reason=f"{plan.reason}; widened to the lake partitions that changed", window=wider)
 
 
 def build_window(plan: DbtPlan) -> str:

@@ -113,13 +113,32 @@ def drop_build_window(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"drop table if exists {BUILD_WINDOW_TABLE}")
 
 
-def incremental_relations(manifest: Path) -> list[tuple[str, str]]:
-    """(schema, table) of every incremental model in the dbt manifest."""
-    nodes = json.loads(manifest.read_text())["nodes"].values()
+def _reads_brands(nodes: dict[str, dict], unique_id: str) -> bool:
+    """Whether a model reads brands.yml: a config staging model (staging/config/) is upstream of it."""
+    seen: set[str] = set()
+    todo = [unique_id]
+    while todo:
+        for parent in nodes.get(todo.pop(), {}).get("depends_on", {}).get("nodes", []):
+            if parent in seen:
+                continue
+            seen.add(parent)
+            if nodes.get(parent, {}).get("fqn", [])[1:3] == ["staging", "config"]:
+                return True
+            todo.append(parent)
+    return False
+
+
+def incremental_relations(manifest: Path, *, brands_changed: bool = False) -> list[tuple[str, str]]:
+    """(schema, table) of every incremental model in the dbt manifest; after a brands.yml change, only
+    those that do not read it: the others must be rebuilt in full (a tracked account's brand, a brand's
+    timezone can change any row), so their tables are not carried into the new build."""
+    nodes = json.loads(manifest.read_text())["nodes"]
     return sorted(
         (node["schema"], node["alias"])
-        for node in nodes
-        if node["resource_type"] == "model" and node["config"].get("materialized") == "incremental"
+        for unique_id, node in nodes.items()
+        if node["resource_type"] == "model"
+        and node["config"].get("materialized") == "incremental"
+        and not (brands_changed and _reads_brands(nodes, unique_id))
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -44,10 +44,30 @@ class Runs:
     incremental_rebuilt: dict[str, list[tuple]]
     build_states: dict[str, tuple]  # run name -> (mode, window_first, window_last) it published
     parse_counts: dict[str, dict[str, int]]  # run name -> files_parsed / files_cached over all datasets
+    marts_after_backfill: dict[str, list[tuple]]
+    # (marts, incremental models' tables) after the brands.yml change: built incrementally, and from scratch
+    after_brands_change: tuple[dict[str, list[tuple]], dict[str, list[tuple]]]
+    brands_change_rebuilt: tuple[dict[str, list[tuple]], dict[str, list[tuple]]]
 
 
 def _backfill_day(last_day: date) -> date:
     return last_day - timedelta(days=7)
+
+
+# Cedar Roasters moves from Bucharest to New York (every brand-local date of its posts shifts) and Dunes
+# Café's Instagram account is no longer tracked (its posts leave the intermediate and mart tables).
+BRANDS_CHANGES = (
+    ("timezone: Europe/Bucharest", "timezone: America/New_York"),
+    ('instagram: "17841400000000004", ', ""),
+)
+
+
+def _change_brands(brands_file: Path) -> None:
+    text = brands_file.read_text()
+    for old, new in BRANDS_CHANGES:
+        assert text.count(old) == 1, f"the generated brands.yml no longer has exactly one {old!r}"
+        text = text.replace(old, new)
+    brands_file.write_text(text)
 
 
 def _landing_files(landing: Path) -> list[Path]:
@@ -67,6 +87,11 @@ def _incremental_tables(db: Path) -> dict[str, list[tuple]]:
                 f"select * from {schema}.{table} order by {order}"
             ).fetchall()
     return snapshot
+
+
+def _dates_of_timestamps(row: tuple) -> set[date]:
+    """The (UTC) dates of a row's timestamps: a model incremental by key carries its fetch time only."""
+    return {value.astimezone(UTC).date() for value in row if isinstance(value, datetime)}
 
 
 def _build_state(db: Path) -> tuple:
@@ -126,6 +151,15 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
         options=RunOptions(since=_backfill_day(last_day), until=_backfill_day(last_day)),
     )
     states["backfill_one_day"] = _build_state(growing.published_db)
+    marts_after_backfill = mart_snapshot(growing.published_db)
+    # brands.yml changes (nothing else): a brand moves timezone, a brand drops an account. The growing
+    # data dir builds incrementally; a new data dir builds the same landing from scratch.
+    for landing in (growing_landing, full_landing):
+        _change_brands(landing / "brands.yml")
+    outcomes["brands_changed"] = run_full_job(growing, instance=instance)
+    states["brands_changed"] = _build_state(growing.published_db)
+    rebuilt_brands = resolve_paths(str(full_landing), str(root / "data_rebuilt_brands"))
+    outcomes["brands_changed_full_rebuild"] = run_full_job(rebuilt_brands, instance=instance)
     return Runs(
         growing=growing,
         rebuilt=rebuilt,
@@ -139,6 +173,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
         incremental_rebuilt=_incremental_tables(rebuilt.last_build_db),
         build_states=states,
         parse_counts={name: _parse_counts(instance, o.run_id) for name, o in outcomes.items()},
+        marts_after_backfill=marts_after_backfill,
+        after_brands_change=(mart_snapshot(growing.published_db), _incremental_tables(growing.last_build_db)),
+        brands_change_rebuilt=(
+            mart_snapshot(rebuilt_brands.published_db),
+            _incremental_tables(rebuilt_brands.last_build_db),
+        ),
     )
 
 
@@ -190,7 +230,7 @@ def test_incremental_models_equal_a_full_rebuild_table_by_table(runs: Runs) -> N
         "no incremental model, or an empty one: proves nothing"
     )
     for table, rows in rebuilt.items():
-        new_day = [r for r in rows if runs.last_day in r]
+        new_day = [r for r in rows if runs.last_day in r or runs.last_day in _dates_of_timestamps(r)]
         assert new_day, f"{table} has no row of the new day: the window was never exercised"
         assert runs.incremental_after_new_day[table] == rows, table
 
@@ -223,4 +263,20 @@ def test_backfill_reparses_only_the_date_range_and_changes_nothing(runs: Runs) -
         "files_parsed": files_that_day,
         "files_cached": runs.landing_files - files_that_day,
     }
-    assert snapshot_diff(mart_snapshot(runs.growing.published_db), runs.marts_after_new_day) == {}
+    assert snapshot_diff(runs.marts_after_backfill, runs.marts_after_new_day) == {}
+
+
+def test_a_brands_change_rebuilds_what_reads_brands_and_equals_a_full_rebuild(runs: Runs) -> None:
+    """The incremental models that read brands.yml are rebuilt in full, the others carried over: every
+    incremental table and mart equals a build of the same landing from scratch."""
+    assert runs.build_states["brands_changed"] == ("incremental", None, None)
+    marts, tables = runs.after_brands_change
+    rebuilt_marts, rebuilt_tables = runs.brands_change_rebuilt
+    assert snapshot_diff(marts, rebuilt_marts) == {}
+    assert tables.keys() == rebuilt_tables.keys()
+    for table, rows in rebuilt_tables.items():
+        assert rows, f"{table} is empty: proves nothing"
+        assert tables[table] == rows, table
+    # The change reached the tables incremental by post: they differ from before it.
+    deltas = "intermediate.int_post_metric_deltas"
+    assert tables[deltas] != runs.incremental_rebuilt[deltas]

@@ -1,8 +1,20 @@
-{{ config(materialized='table') }}
-
 -- As-of post metrics. The snapshot grid of a post is every time it was captured, by its listing or by an
 -- insight call; each metric at a grid time is the latest value observed at or before that time, so an
 -- insight captured minutes after the listing never blanks out the listing's counters and vice versa.
+-- Incremental by post: a build recomputes the whole history of every post captured in the build window
+-- (macro in_build_window, on the capture's fetch date), found in the captures now or in this table as it
+-- was built (a capture that disappeared); every other post's rows depend on captures outside the window
+-- only. Its brand comes from brands.yml, so a brands.yml change rebuilds it in full (run_plan.py).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['platform', 'post_id'],
+        on_schema_change='fail',
+        post_hook="{{ delete_keys_gone(ref('int_posts'), ['platform', 'post_id']) }}"
+    )
+}}
+
 with
 
 posts as (
@@ -10,6 +22,30 @@ posts as (
     select * from {{ ref('int_posts') }}
 
 ),
+
+{% if is_incremental() %}
+    rebuilt_posts as (
+
+        select
+            platform,
+            post_id
+        from {{ ref('int_post_listing_captures') }}
+        where is_post and {{ in_build_window('cast(fetched_at as date)') }}
+        union
+        select
+            platform,
+            post_id
+        from {{ ref('int_post_insight_captures') }}
+        where {{ in_build_window('cast(fetched_at as date)') }}
+        union
+        select
+            platform,
+            post_id
+        from {{ this }}
+        where {{ in_build_window('cast(fetched_at as date)') }}
+
+    ),
+{% endif %}
 
 observations as (
 
@@ -64,6 +100,12 @@ grid as (
         on
             observations.platform = posts.platform
             and observations.post_id = posts.post_id
+    {% if is_incremental() %}
+        inner join rebuilt_posts
+            on
+                observations.platform = rebuilt_posts.platform
+                and observations.post_id = rebuilt_posts.post_id
+    {% endif %}
     group by observations.platform, observations.post_id, observations.fetched_at
 
 ),

@@ -4,8 +4,10 @@ The build file is never the published one: readers keep reading the last publica
 holds its file open. The run plan (runtime/run_plan.py, computed once per run by the `warehouse`
 resource) says how to build: in full from an empty file, or incrementally from a file seeded with the
 incremental models' published tables, which then replace only the fetch dates in the plan's window
-(checked against the lake partitions ingest really changed). A run of only some models starts from a
-copy of the last build (build/last_build.duckdb), so untouched models stay as published.
+(checked against the lake partitions ingest really changed), or for the models incremental by key, the
+keys with rows in that window. After a brands.yml change the incremental models that read it are not
+seeded, so they build in full. A run of only some models starts from a copy of the last build
+(build/last_build.duckdb), so untouched models stay as published.
 """
 
 import os
@@ -66,7 +68,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCli, warehouse: Wareho
     if partial:
         shutil.copyfile(paths.last_build_db, paths.build_db)
     elif plan.incremental:
-        relations = incremental_relations(MANIFEST)
+        relations = incremental_relations(MANIFEST, brands_changed=plan.brands_changed)
         published_run = previous.run_id if previous else None
         problem = seed_incremental_tables(paths.build_db, paths.last_build_db, relations, published_run)
         if problem:
@@ -83,8 +85,9 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCli, warehouse: Wareho
     )
     # One target folder per data dir, reused run after run: bounded disk (a folder per run grows by
     # ~20 MB each time), dbt's partial parse is reused, and dbt's log sits beside the data it built.
-    # Selected models on a copy of the publication under a full plan: their incremental tables restart.
-    args = build_args(full_refresh=partial and not plan.incremental)
+    # Selected models on a copy of the publication under a full plan, or after a brands.yml change (the
+    # copy holds tables built with the old one): their incremental tables restart.
+    args = build_args(full_refresh=partial and (not plan.incremental or plan.brands_changed))
     with duckdb.connect(str(paths.build_db)) as con:
         write_build_window(con, build_window(plan))
     with dbt_environment(paths):

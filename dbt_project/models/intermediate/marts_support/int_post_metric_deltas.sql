@@ -1,15 +1,51 @@
-{{ config(materialized='table') }}
-
 -- Daily activity comes from differencing lifetime counters between consecutive snapshots of a post.
 -- A post's first snapshot is differenced against 0; a metric that was NULL in earlier snapshots and
 -- becomes known later is differenced against its last known value (else 0). Negative deltas
 -- (unlikes, deleted comments) are real and kept.
+-- Incremental by post, as int_post_metric_snapshots is: the posts with a snapshot in the build window,
+-- now or as this table was built, get their whole history again. Activity dates are in the brand's
+-- timezone (brands.yml): a brands.yml change rebuilds it in full (run_plan.py).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['platform', 'post_id'],
+        on_schema_change='fail',
+        post_hook="{{ delete_keys_gone(ref('int_post_metric_snapshots'), ['platform', 'post_id']) }}"
+    )
+}}
 
 with
+
+{% if is_incremental() %}
+    rebuilt_posts as (
+
+        select
+            platform,
+            post_id
+        from {{ ref('int_post_metric_snapshots') }}
+        where {{ in_build_window('cast(fetched_at as date)') }}
+        union
+        select
+            platform,
+            post_id
+        from {{ this }}
+        where {{ in_build_window('cast(fetched_at as date)') }}
+
+    ),
+{% endif %}
 
 snapshots as (
 
     select * from {{ ref('int_post_metric_snapshots') }}
+    {% if is_incremental() %}
+        where (platform, post_id) in (
+                select
+                    rebuilt_posts.platform,
+                    rebuilt_posts.post_id
+                from rebuilt_posts
+            )
+    {% endif %}
 
 ),
 
