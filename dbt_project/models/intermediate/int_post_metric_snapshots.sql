@@ -2,9 +2,8 @@
 -- insight call; each metric at a grid time is the latest value observed at or before that time, so an
 -- insight captured minutes after the listing never blanks out the listing's counters and vice versa.
 -- Incremental by post: a build recomputes the whole history of every post captured in the build window
--- (macro in_build_window, on the capture's fetch date), found in the captures now or in this table as it
--- was built (a capture that disappeared); every other post's rows depend on captures outside the window
--- only. Its brand comes from brands.yml, so a brands.yml change rebuilds it in full (run_plan.py).
+-- (macro keys_in_build_window), found in the captures now or in this table as it was built (a capture
+-- that disappeared); every other post's rows depend on captures outside the window only. Its brand comes from brands.yml, so a brands.yml change rebuilds it in full (run_plan.py).
 {{
     config(
         materialized='incremental',
@@ -26,23 +25,10 @@ posts as (
 {% if is_incremental() %}
     rebuilt_posts as (
 
-        select
-            platform,
-            post_id
-        from {{ ref('int_post_listing_captures') }}
-        where is_post and {{ in_build_window('cast(fetched_at as date)') }}
-        union
-        select
-            platform,
-            post_id
-        from {{ ref('int_post_insight_captures') }}
-        where {{ in_build_window('cast(fetched_at as date)') }}
-        union
-        select
-            platform,
-            post_id
-        from {{ this }}
-        where {{ in_build_window('cast(fetched_at as date)') }}
+        {{ keys_in_build_window(
+            [ref('int_post_listing_captures'), ref('int_post_insight_captures'), this],
+            ['platform', 'post_id']
+        ) }}
 
     ),
 {% endif %}

@@ -20,17 +20,7 @@ with
 {% if is_incremental() %}
     rebuilt_posts as (
 
-        select
-            platform,
-            post_id
-        from {{ ref('int_post_metric_snapshots') }}
-        where {{ in_build_window('cast(fetched_at as date)') }}
-        union
-        select
-            platform,
-            post_id
-        from {{ this }}
-        where {{ in_build_window('cast(fetched_at as date)') }}
+        {{ keys_in_build_window([ref('int_post_metric_snapshots'), this], ['platform', 'post_id']) }}
 
     ),
 {% endif %}
