@@ -4,11 +4,10 @@
         in_build_window, on the UTC date of `fetched_at`) in any of `relations` — its inputs now, and the
         model itself as built (`this`), so a key whose row in the window disappeared is rebuilt too.
     -#}
-    {%- for relation in relations %}
-
+    {%- for relation in relations -%}
+        {%- if not loop.first %} union {% endif %}
         select {{ keys | join(', ') }}
         from {{ relation }}
         where {{ in_build_window('cast(fetched_at as date)') }}
-        {% if not loop.last %}union{% endif %}
     {%- endfor %}
 {%- endmacro %}
