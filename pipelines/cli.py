@@ -476,5 +476,17 @@ def sandbox(
         )
 
 
+def entry() -> None:
+    """The `smm` command (pyproject's script): `main`, then the process ends without interpreter teardown
+    (runtime/process_exit.py). Tests call `main` itself."""
+    from pipelines.runtime.process_exit import exit_code, exit_now
+
+    try:
+        main()
+    except SystemExit as done:  # click ends every command this way
+        exit_now(exit_code(done.code))
+    exit_now(0)
+
+
 if __name__ == "__main__":
-    main()
+    entry()

@@ -250,4 +250,7 @@ def _child_main(landing: str, data: str, result_file: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_child_main(*sys.argv[1:4]))
+    from pipelines.runtime.process_exit import exit_now
+
+    # As `smm run` ends (pipelines/cli.py `entry`): without the interpreter's teardown.
+    exit_now(_child_main(*sys.argv[1:4]))

@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -149,6 +151,14 @@ def _gx():
     import great_expectations as gx
 
     return gx
+
+
+def import_gx_in_background() -> None:
+    """Start importing GX in a thread, for a step that waits on a subprocess before validation runs.
+
+    The dbt step spends its seconds waiting for dbt on the other core; the validation step after it
+    then finds GX imported (jobs run in one process: `in_process_executor`)."""
+    threading.Thread(target=_gx, name="import-great-expectations", daemon=True).start()
 
 
 def _context(validation_dir: Path):
@@ -309,13 +319,30 @@ def validate(
 
     `parameters` fill the suite's `$PARAMETER` values; `extra` is reported with the outcome.
     """
+    started = time.perf_counter()
+    if (without_rows := _failures_without_rows(suite, batch, parameters or {})) is not None:
+        outcome = Outcome(
+            suite=suite,
+            run_id=run_id,
+            evaluated=len(suite.rules),
+            failures=without_rows,
+            rows_validated=0,
+            rows_total=0,
+            seconds=time.perf_counter() - started,
+            extra={
+                **({"parameters": _jsonable(dict(parameters))} if parameters else {}),
+                **(extra or {}),
+                "judged": NO_ROWS_JUDGED,
+            },
+        )
+        write_summary(validation_dir, run_id, outcome.summary())
+        return outcome
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier,
         ValidationResultIdentifier,
     )
 
-    started = time.perf_counter()
     definition = _validation_definition(validation_dir, suite)
     gx_run = RunIdentifier(run_name=run_id, run_time=datetime.now(UTC))
 
@@ -355,6 +382,81 @@ def validate(
     )
     write_summary(validation_dir, run_id, outcome.summary())
     return outcome
+
+
+# A batch without rows is judged here, not by GX: its row rules have no row to fail on, so only the
+# table rules can fail, and GX would cost ~60 ms a suite (and its import, ~2 s) to say so. Every
+# dataset without new rows in a run is such a batch (an empty landing, a re-run, a quiet platform).
+# tests/unit/test_gx_no_rows.py runs every suite both ways and compares the failures.
+NO_ROWS_JUDGED = "no rows: table rules judged without GX, row rules have nothing to check"
+_ROW_RULES = frozenset(
+    {
+        "ExpectColumnValuesToNotBeNull",
+        "ExpectColumnValuesToBeBetween",
+        "ExpectColumnValuesToBeInSet",
+        "ExpectColumnValuesToBeUnique",
+        "ExpectCompoundColumnsToBeUnique",
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+    }
+)
+_ROW_COUNT_BOUNDS = frozenset({"min_value", "max_value"})
+
+
+def _snake(expectation: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", expectation).lower()
+
+
+def _resolved(value: Any, parameters: Mapping[str, Any]) -> Any:
+    if isinstance(value, Mapping) and "$PARAMETER" in value:
+        return parameters[value["$PARAMETER"]]
+    return value
+
+
+def _failures_without_rows(suite: Suite, batch: Batch, parameters: Mapping[str, Any]) -> list[Failure] | None:
+    """The suite's failures on a batch without rows, or None when the batch has rows or a rule needs GX.
+
+    Row rules pass when their columns exist (GX reports a missing column as a failure: left to GX);
+    the column list, row count equal to and row count between are judged on the frame's columns and 0.
+    """
+    if batch.rows_total or len(batch.frame):
+        return None
+    columns = [str(c) for c in batch.frame.columns]
+    failures = []
+    for rule in suite.rules:
+        kwargs = rule.kwargs
+        if rule.expectation in _ROW_RULES:
+            named = [kwargs.get("column"), kwargs.get("column_A"), kwargs.get("column_B")]
+            named += list(kwargs.get("column_list") or [])
+            if any(name is not None and name not in columns for name in named):
+                return None
+            continue
+        if rule.expectation == "ExpectTableColumnsToMatchOrderedList":
+            observed: Any = columns
+            failed = columns != list(kwargs["column_list"])
+        elif rule.expectation == "ExpectTableRowCountToEqual" and set(kwargs) == {"value"}:
+            observed, failed = 0, _resolved(kwargs["value"], parameters) != 0
+        elif rule.expectation == "ExpectTableRowCountToBeBetween" and set(kwargs) <= _ROW_COUNT_BOUNDS:
+            low = _resolved(kwargs.get("min_value"), parameters)
+            high = _resolved(kwargs.get("max_value"), parameters)
+            observed = 0
+            failed = (low is not None and low > 0) or (high is not None and high < 0)
+        else:
+            return None
+        if failed:
+            failures.append(
+                Failure(
+                    expectation=_snake(rule.expectation),
+                    column=None,
+                    severity=rule.severity,
+                    family=rule.family,
+                    unexpected_count=None,
+                    unexpected_percent=None,
+                    observed_value=observed,
+                    sample=[],
+                    why=rule.why,
+                )
+            )
+    return failures
 
 
 def _fill_passed_column_lists(result: Any) -> bool:

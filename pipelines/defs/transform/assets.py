@@ -18,6 +18,7 @@ import duckdb
 from dagster_dbt import dbt_assets
 
 from pipelines.defs.resources import WarehouseRun
+from pipelines.quality.gx_checks import import_gx_in_background
 from pipelines.runtime.inputs import record_inputs
 from pipelines.runtime.memory import MEMORY_LIMIT_ENV
 from pipelines.runtime.paths import resolve_paths
@@ -94,6 +95,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCli, warehouse: Wareho
         memory_limit = os.environ[MEMORY_LIMIT_ENV]
         context.log.info(f"dbt's DuckDB memory_limit: {memory_limit} (runtime/memory.py)")
         invocation = dbt.cli(args, context=context, target_path=paths.build_dir / "dbt_target")
+        import_gx_in_background()  # the validation step after dbt needs it
         for event in invocation.stream():
             yield event
             pause_point("dbt")  # test hook (no-op unless set): dbt is mid-way through the build file
