@@ -406,8 +406,14 @@ def _snake(expectation: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", expectation).lower()
 
 
+class _LeftToGx(Exception):
+    """A rule the shortcut does not judge (a missing column or parameter, a rule of another kind)."""
+
+
 def _resolved(value: Any, parameters: Mapping[str, Any]) -> Any:
     if isinstance(value, Mapping) and "$PARAMETER" in value:
+        if value["$PARAMETER"] not in parameters:
+            raise _LeftToGx
         return parameters[value["$PARAMETER"]]
     return value
 
@@ -420,7 +426,13 @@ def _failures_without_rows(suite: Suite, batch: Batch, parameters: Mapping[str, 
     """
     if batch.rows_total or len(batch.frame):
         return None
-    columns = [str(c) for c in batch.frame.columns]
+    try:
+        return _table_rule_failures(suite, [str(c) for c in batch.frame.columns], parameters)
+    except _LeftToGx:
+        return None
+
+
+def _table_rule_failures(suite: Suite, columns: list[str], parameters: Mapping[str, Any]) -> list[Failure]:
     failures = []
     for rule in suite.rules:
         kwargs = rule.kwargs
@@ -428,7 +440,7 @@ def _failures_without_rows(suite: Suite, batch: Batch, parameters: Mapping[str, 
             named = [kwargs.get("column"), kwargs.get("column_A"), kwargs.get("column_B")]
             named += list(kwargs.get("column_list") or [])
             if any(name is not None and name not in columns for name in named):
-                return None
+                raise _LeftToGx
             continue
         if rule.expectation == "ExpectTableColumnsToMatchOrderedList":
             observed: Any = columns
@@ -441,7 +453,7 @@ def _failures_without_rows(suite: Suite, batch: Batch, parameters: Mapping[str, 
             observed = 0
             failed = (low is not None and low > 0) or (high is not None and high < 0)
         else:
-            return None
+            raise _LeftToGx
         if failed:
             failures.append(
                 Failure(

@@ -116,3 +116,11 @@ def test_a_batch_with_rows_goes_to_gx(tmp_path: Path) -> None:
         RAW_SUITES["vk__group"], batch, validation_dir=tmp_path, run_id="gx", parameters={ROWS_EXPECTED: 1}
     )
     assert "judged" not in outcome.extra
+
+
+def test_a_parameter_not_given_is_left_to_gx_which_names_it(tmp_path: Path) -> None:
+    from great_expectations.exceptions import SuiteParameterError
+
+    suite = next(s for s in MART_SUITES if any("min_value" in r.kwargs for r in s.rules))
+    with pytest.raises(SuiteParameterError, match=f"PARAMETER {MIN_ROWS}"):
+        validate(suite, _warehouse_batch(suite), validation_dir=tmp_path, run_id="gx", parameters={})
