@@ -317,7 +317,8 @@ def validate(
 ) -> Outcome:
     """Run `suite` on `batch`; the GX result is stored as JSON and a one-file summary beside it.
 
-    `parameters` fill the suite's `$PARAMETER` values; `extra` is reported with the outcome.
+    `parameters` fill the suite's `$PARAMETER` values; `extra` is reported with the outcome. A batch
+    without rows is judged without GX (`_failures_without_rows`), and no GX result is stored for it.
     """
     started = time.perf_counter()
     if (without_rows := _failures_without_rows(suite, batch, parameters or {})) is not None:
