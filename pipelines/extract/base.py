@@ -1,6 +1,6 @@
 """What a connector is, and the per-account context it fetches through.
 
-A connector module declares its platform (token variable, default base URL, auth, headers, error
+A connector module declares its platform (default base URL, auth, headers, error
 rules) and one function that fetches every endpoint of one account through `AccountContext.fetch`,
 which writes each page to the account's capture file for that entity as it arrives. A connector
 that does not speak HTTP (Telegram's MTProto) opens its own client (`open_client`) and writes its
@@ -20,12 +20,11 @@ from dlt.sources.helpers.rest_client.paginators import BasePaginator
 from requests.auth import AuthBase
 
 from pipelines.extract.capture import CaptureFile, capture_name
+from pipelines.extract.credentials import BASE_URL_ENV, CREDENTIALS, PlatformCredentials
 from pipelines.extract.errors import AuthFailed, ExtractError, QuotaExceeded, Unreachable
 from pipelines.extract.http import CallStats, Classify, Page, PlatformClient, RetrySettings
 from pipelines.extract.state import ExtractState
 from pipelines.ingest.brands import Brand, BrandsConfig
-
-BASE_URL_ENV = "SMM_API_BASE_URL"
 
 
 class PlatformSession(Protocol):
@@ -40,26 +39,29 @@ class PlatformSession(Protocol):
 
 @dataclass(frozen=True)
 class Connector:
-    platform: str
-    token_env: str
+    platform: str  # its credential variables are credentials.CREDENTIALS[platform]
     base_url: str  # the live API; SMM_API_BASE_URL replaces it (the sandbox)
     make_auth: Callable[[str], AuthBase]
     classify: Classify
     extract_account: Callable[[AccountContext], None]
     headers: dict[str, str] = field(default_factory=dict)
     own_only: bool = False  # the API reads only the account that granted the token
-    # Further variables the platform needs besides `token_env` (Telegram's api_id and api_hash).
-    other_envs: tuple[str, ...] = ()
-    # Variables only some endpoints need (YouTube's Reporting API OAuth); unset, those are skipped.
-    optional_envs: tuple[str, ...] = ()
     # Set by a connector that does not speak HTTP: its client from the environment (`make_auth`,
     # `classify`, `base_url` and `headers` are then unused).
     open_client: Callable[[Mapping[str, str], RetrySettings], PlatformSession] | None = None
 
     @property
+    def credentials(self) -> PlatformCredentials:
+        return CREDENTIALS[self.platform]
+
+    @property
+    def token_env(self) -> str:
+        return self.credentials.token_env
+
+    @property
     def credential_envs(self) -> tuple[str, ...]:
         """Every variable the platform needs; one missing and the platform is skipped."""
-        return (self.token_env, *self.other_envs)
+        return self.credentials.credential_envs
 
     def resolved_base_url(self, env: Mapping[str, str] | None = None) -> str:
         override = (os.environ if env is None else env).get(BASE_URL_ENV, "").strip()

@@ -82,7 +82,6 @@ def extract_account(ctx: AccountContext) -> None:
 
 CONNECTOR = Connector(
     platform="facebook",
-    token_env="SMM_FACEBOOK_TOKEN",
     base_url=graph.BASE_URL,
     make_auth=graph.auth,
     classify=graph.classify,

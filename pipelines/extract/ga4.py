@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from requests import Response
 
 from pipelines.extract.base import AccountContext, Connector
+from pipelines.extract.credentials import GA4_CREDENTIALS_ENV as CREDENTIALS_ENV
 from pipelines.extract.errors import ApiError, AuthFailed, RateLimited
 from pipelines.extract.google_auth import ServiceAccountAuth
 from pipelines.extract.http import Page
@@ -32,7 +33,6 @@ from pipelines.extract.state import horizon_days
 from pipelines.parsers import ga4 as parser
 
 ENTITY = "traffic"
-CREDENTIALS_ENV = "SMM_GA4_CREDENTIALS"
 SCOPE = "https://www.googleapis.com/auth/analytics.readonly"
 BASE_URL = "https://analyticsdata.googleapis.com"
 RESTATEMENT_DAYS = 3
@@ -165,7 +165,6 @@ def make_auth(key_path: str) -> ServiceAccountAuth:
 
 CONNECTOR = Connector(
     platform="ga4",
-    token_env=CREDENTIALS_ENV,  # the path of a service-account key file, not a token
     base_url=BASE_URL,
     make_auth=make_auth,
     classify=classify,

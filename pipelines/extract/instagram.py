@@ -77,7 +77,6 @@ def extract_account(ctx: AccountContext) -> None:
 
 CONNECTOR = Connector(
     platform="instagram",
-    token_env="SMM_INSTAGRAM_TOKEN",
     base_url=graph.BASE_URL,
     make_auth=graph.auth,
     classify=graph.classify,

@@ -105,7 +105,6 @@ def _published_ms(post: Any) -> float:
 
 CONNECTOR = Connector(
     platform="linkedin",
-    token_env="SMM_LINKEDIN_TOKEN",
     base_url="https://api.linkedin.com",
     make_auth=lambda token: BearerTokenAuth(token=token),
     classify=classify,

@@ -36,12 +36,12 @@ from telethon.tl.functions.channels import GetFullChannelRequest
 from telethon.tl.types import PeerChannel
 
 from pipelines.extract.base import AccountContext, Connector
+from pipelines.extract.credentials import TELEGRAM_API_HASH_ENV as API_HASH_ENV
+from pipelines.extract.credentials import TELEGRAM_API_ID_ENV as API_ID_ENV
+from pipelines.extract.credentials import TELEGRAM_SESSION_ENV as SESSION_ENV
 from pipelines.extract.errors import ApiError, AuthFailed, ExtractError, Unreachable
 from pipelines.extract.http import CallStats, RetrySettings
 
-API_ID_ENV = "SMM_TELEGRAM_API_ID"
-API_HASH_ENV = "SMM_TELEGRAM_API_HASH"
-SESSION_ENV = "SMM_TELEGRAM_SESSION"
 CHANNEL = "channel"
 MESSAGES = "messages"
 PAGE = 100  # messages per capture line: one messages.getHistory page
@@ -364,8 +364,6 @@ def connector(client_factory: ClientFactory = telethon_client, sleep: Sleep = as
 
     return Connector(
         platform="telegram",
-        token_env=SESSION_ENV,  # what an expired sign-in asks to renew
-        other_envs=(API_ID_ENV, API_HASH_ENV),
         base_url="",  # MTProto: no HTTP base URL, SMM_API_BASE_URL does not apply
         make_auth=_no_http,
         classify=_no_http,

@@ -79,7 +79,6 @@ def extract_account(ctx: AccountContext) -> None:
 
 CONNECTOR = Connector(
     platform="tiktok",
-    token_env="SMM_TIKTOK_TOKEN",
     base_url="https://open.tiktokapis.com",
     make_auth=lambda token: BearerTokenAuth(token=token),
     classify=classify,

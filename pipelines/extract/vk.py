@@ -122,7 +122,6 @@ def _reaches_before(items: list[Any], since: float) -> bool:
 
 CONNECTOR = Connector(
     platform="vk",
-    token_env="SMM_VK_TOKEN",
     base_url="https://api.vk.com",
     make_auth=lambda token: APIKeyAuth(name="access_token", api_key=token, location="query"),
     classify=classify,

@@ -89,7 +89,6 @@ def extract_account(ctx: AccountContext) -> None:
 
 CONNECTOR = Connector(
     platform="x",
-    token_env="SMM_X_BEARER_TOKEN",
     base_url="https://api.x.com",
     make_auth=lambda token: BearerTokenAuth(token=token),
     classify=classify,

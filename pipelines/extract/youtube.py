@@ -21,7 +21,6 @@ from requests import Response
 
 from pipelines.extract.base import AccountContext, Connector
 from pipelines.extract.errors import ApiError, AuthFailed, QuotaExceeded, RateLimited, Transient
-from pipelines.extract.youtube_oauth import OAUTH_ENV
 from pipelines.extract.youtube_reporting import extract_reports
 
 VIDEOS_PER_CALL = 50  # videos.list takes at most 50 ids
@@ -132,10 +131,8 @@ def _published(item: Any) -> float:
 
 CONNECTOR = Connector(
     platform="youtube",
-    token_env="SMM_YOUTUBE_API_KEY",
     base_url="https://www.googleapis.com",
     make_auth=lambda key: APIKeyAuth(name="key", api_key=key, location="query"),
     classify=classify,
     extract_account=extract_account,
-    optional_envs=(OAUTH_ENV,),
 )

@@ -17,10 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.extract.credentials import YOUTUBE_OAUTH_ENV as OAUTH_ENV
 from pipelines.extract.errors import AuthFailed
 from pipelines.extract.google_auth import GOOGLE_TOKEN_URI, GoogleBearerAuth
-
-OAUTH_ENV = "SMM_YOUTUBE_OAUTH_CREDENTIALS"
 
 
 def auth_failed(message: str) -> AuthFailed:

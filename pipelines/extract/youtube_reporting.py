@@ -33,8 +33,9 @@ import requests
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
 from requests import Response
 
-from pipelines.extract.base import BASE_URL_ENV, AccountContext
+from pipelines.extract.base import AccountContext
 from pipelines.extract.capture import publish_export, stamp
+from pipelines.extract.credentials import BASE_URL_ENV
 from pipelines.extract.errors import (
     ApiError,
     AuthFailed,

@@ -11,25 +11,36 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.runtime.memory import GX_BATCH_MB, duckdb_memory_limit, process_rss_mb
 
-_NULLABLE_DTYPES: dict[pa.DataType, object] = {
-    pa.int64(): pd.Int64Dtype(),
-    pa.int32(): pd.Int64Dtype(),
-    pa.float64(): pd.Float64Dtype(),
-    pa.bool_(): pd.BooleanDtype(),
-    pa.string(): pd.StringDtype(),
-    pa.large_string(): pd.StringDtype(),
-    pa.string_view(): pd.StringDtype(),
-}
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@cache
+def _nullable_dtypes() -> dict[pa.DataType, object]:
+    # pandas is imported on the first batch, not with the definitions (~0.2 s): GX needs it, and a
+    # run whose batches have no rows never starts GX (gx_checks.validate).
+    import pandas as pd
+
+    return {
+        pa.int64(): pd.Int64Dtype(),
+        pa.int32(): pd.Int64Dtype(),
+        pa.float64(): pd.Float64Dtype(),
+        pa.bool_(): pd.BooleanDtype(),
+        pa.string(): pd.StringDtype(),
+        pa.large_string(): pd.StringDtype(),
+        pa.string_view(): pd.StringDtype(),
+    }
 
 
 @dataclass(frozen=True)
@@ -69,7 +80,7 @@ class Batch:
 
 def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
     """pandas with nullable dtypes; timestamps stay tz-aware, dates stay `datetime.date`."""
-    return table.to_pandas(types_mapper=_NULLABLE_DTYPES.get)
+    return table.to_pandas(types_mapper=_nullable_dtypes().get)
 
 
 def polars_batch(frame: pl.DataFrame | pl.LazyFrame, sample_key: tuple[str, ...], max_rows: int) -> Batch:

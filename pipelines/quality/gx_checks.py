@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-import pandas as pd
 
 from expectations import Rule, Suite
 from pipelines.quality.gx_batches import Batch, ValidationSettings
@@ -262,6 +261,8 @@ def _short(value: Any, limit: int = 160) -> str:
 
 def _jsonable(value: Any) -> Any:
     """GX result values (numpy scalars, Timestamps, pd.NA) as plain JSON values."""
+    import pandas as pd  # here, not at the top: the definitions load without pandas (gx_batches.py)
+
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):

@@ -6,13 +6,18 @@ without its token is skipped with a note; a failed account fails the asset, nami
 of the accounts that succeeded are kept).
 """
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import dagster as dg
 
 from pipelines.defs.extract.resources import PlatformApis
-from pipelines.extract.base import Connector
-from pipelines.extract.registry import CONNECTORS
-from pipelines.extract.run import PlatformResult, extract
+from pipelines.extract.credentials import CREDENTIALS
 from pipelines.ingest.brands import load_brands
+
+if TYPE_CHECKING:
+    from pipelines.extract.base import Connector
+    from pipelines.extract.run import PlatformResult
 
 OWNERS = ["team:data-engineering"]
 
@@ -21,7 +26,7 @@ def extract_key(platform: str) -> dg.AssetKey:
     return dg.AssetKey(["extract", platform])
 
 
-def _metadata(result: PlatformResult) -> dict[str, str | int | float]:
+def _metadata(result: "PlatformResult") -> dict[str, str | int | float]:
     stats = result.stats
     return {
         "skipped": result.skipped or "",
@@ -36,19 +41,30 @@ def _metadata(result: PlatformResult) -> dict[str, str | int | float]:
     }
 
 
-def _extract_asset(connector: Connector) -> dg.AssetsDefinition:
+def _registered(platform: str) -> "Connector":
+    # Imported when an extraction runs, not with the definitions: the connectors load dlt and Telethon.
+    from pipelines.extract.registry import CONNECTORS
+
+    return CONNECTORS[platform]
+
+
+def _extract_asset(
+    platform: str, connector_for: "Callable[[str], Connector]" = _registered
+) -> dg.AssetsDefinition:
     @dg.asset(
-        key=extract_key(connector.platform),
-        group_name=f"extract_{connector.platform}",
-        description=f"{connector.platform} API pulled into landing/{connector.platform}/ as capture files "
-        f"(token: {', '.join(connector.credential_envs)}).",
+        key=extract_key(platform),
+        group_name=f"extract_{platform}",
+        description=f"{platform} API pulled into landing/{platform}/ as capture files "
+        f"(token: {', '.join(CREDENTIALS[platform].credential_envs)}).",
         kinds={"python"},
         owners=OWNERS,
     )
     def _asset(context: dg.AssetExecutionContext, apis: PlatformApis) -> dg.MaterializeResult:
+        from pipelines.extract.run import extract  # it imports the connectors' base: dlt
+
         paths = apis.resolve()
         summary = extract(
-            [connector],
+            [connector_for(platform)],
             load_brands(paths.brands_file),
             paths.landing,
             paths.data,
@@ -64,7 +80,7 @@ def _extract_asset(connector: Connector) -> dg.AssetsDefinition:
     return _asset
 
 
-ASSETS = [_extract_asset(c) for c in CONNECTORS.values()]
+ASSETS = [_extract_asset(platform) for platform in CREDENTIALS]
 # Kept out of smm_full: a pipeline run reads what is in the landing, however it got there.
 EXTRACT_SELECTION = dg.AssetSelection.assets(*ASSETS)
 extract_job = dg.define_asset_job(

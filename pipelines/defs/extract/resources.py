@@ -7,8 +7,7 @@ import os
 import dagster as dg
 
 from pipelines.defs.resources import WarehousePaths
-from pipelines.extract.base import BASE_URL_ENV
-from pipelines.extract.registry import CONNECTORS
+from pipelines.extract.credentials import BASE_URL_ENV, CREDENTIALS
 
 
 def _field(token_env: str) -> str:
@@ -35,11 +34,7 @@ class PlatformApis(WarehousePaths):
 
     def extract_env(self) -> dict[str, str]:
         """The variables the extractor reads, from this resource's values (never logged)."""
-        env = {
-            name: getattr(self, _field(name))
-            for c in CONNECTORS.values()
-            for name in (*c.credential_envs, *c.optional_envs)
-        }
+        env = {name: getattr(self, _field(name)) for c in CREDENTIALS.values() for name in c.all_envs}
         env = {name: value for name, value in env.items() if value}
         if self.api_base_url:
             env[BASE_URL_ENV] = self.api_base_url
@@ -54,8 +49,8 @@ def platform_apis() -> PlatformApis:
     are bound (set a token, then reload the location)."""
     secrets = {
         _field(name): dg.EnvVar(name)
-        for c in CONNECTORS.values()
-        for name in (*c.credential_envs, *c.optional_envs)
+        for c in CREDENTIALS.values()
+        for name in c.all_envs
         if os.environ.get(name)
     }
     base_url = {"api_base_url": dg.EnvVar(BASE_URL_ENV)} if os.environ.get(BASE_URL_ENV) else {}

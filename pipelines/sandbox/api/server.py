@@ -55,9 +55,9 @@ _LIVE_HOSTS = re.compile(
 
 def tokens_from_env() -> dict[str, str]:
     """The token each platform accepts: the one in its SMM_* variable when set, else any token."""
-    from pipelines.extract.registry import CONNECTORS
+    from pipelines.extract.credentials import CREDENTIALS
 
-    return {p: os.environ[c.token_env] for p, c in CONNECTORS.items() if os.environ.get(c.token_env)}
+    return {p: os.environ[c.token_env] for p, c in CREDENTIALS.items() if os.environ.get(c.token_env)}
 
 
 @dataclass

@@ -412,7 +412,7 @@ def test_the_dagster_asset_runs_the_connector_with_the_resource_variables_and_re
         telegram_api_hash=API_HASH,
         telegram_session=SESSION,
     )
-    asset = _extract_asset(telegram.connector(fake.factory, sleep=Waits()))
+    asset = _extract_asset("telegram", lambda _: telegram.connector(fake.factory, sleep=Waits()))
     result = dg.materialize([asset], resources={"apis": apis})
     metadata = result.asset_materializations_for_node("extract__telegram")[0].metadata
     assert (metadata["pages"].value, metadata["records"].value, metadata["files"].value) == (4, 122, 3)
