@@ -31,7 +31,8 @@ tracked_handles as (
 
 ),
 
-comments as (
+-- Not materialized: latest_capture reads it twice, a few columns the first time.
+comments as not materialized (
 
     select
         platform,
@@ -97,17 +98,11 @@ comments as (
 
 latest_captures as (
 
-    -- the latest capture of each comment (captures are unique by comment, fetched_at, source_file and
-    -- line): one hash aggregate instead of numbering every capture in a sort by comment
-    select
-        platform,
-        comment_id,
-        arg_max(
-            struct_pack(post_id, account_id, author_id, author_handle, parent_comment_id, text, created_at),
-            struct_pack(fetched_at, source_file, source_line)
-        ) as capture
-    from comments
-    group by platform, comment_id
+    {{ latest_capture(
+        'comments',
+        ['platform', 'comment_id'],
+        ['post_id', 'account_id', 'author_id', 'author_handle', 'parent_comment_id', 'text', 'created_at']
+    ) }}
 
 ),
 

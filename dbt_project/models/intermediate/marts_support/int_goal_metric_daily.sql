@@ -91,6 +91,20 @@ follower_dates as (
 
 ),
 
+scoped_accounts as (
+
+    select distinct
+        brand_id,
+        scope_platform,
+        platform,
+        account_id
+    from scoped_followers
+
+),
+
+-- Each account's latest snapshot on or before each date, by an as-of join (one row per account and
+-- date, unique as int_account_followers_end_of_day is by account and date). Joining every earlier
+-- snapshot and keeping the latest made ~19 million pairs at scale 70 (1.3 s; now 0.6 s).
 followers_as_of as (
 
     select
@@ -99,20 +113,17 @@ followers_as_of as (
         follower_dates.date,
         scoped_followers.followers
     from follower_dates
-    inner join scoped_followers
+    inner join scoped_accounts
         on
-            follower_dates.brand_id = scoped_followers.brand_id
-            and follower_dates.scope_platform = scoped_followers.scope_platform
+            follower_dates.brand_id = scoped_accounts.brand_id
+            and follower_dates.scope_platform = scoped_accounts.scope_platform
+    asof inner join scoped_followers
+        on
+            scoped_accounts.brand_id = scoped_followers.brand_id
+            and scoped_accounts.scope_platform = scoped_followers.scope_platform
+            and scoped_accounts.platform = scoped_followers.platform
+            and scoped_accounts.account_id = scoped_followers.account_id
             and follower_dates.date >= scoped_followers.local_date
-    qualify row_number() over (
-            partition by
-                follower_dates.brand_id,
-                follower_dates.scope_platform,
-                follower_dates.date,
-                scoped_followers.platform,
-                scoped_followers.account_id
-            order by scoped_followers.local_date desc
-        ) = 1
 
 ),
 

@@ -56,7 +56,9 @@ matchable_aliases as (
 
 ),
 
-candidate_mentions as (
+-- Materialized: three CTEs read it, and DuckDB would otherwise inline it and normalise and tokenise every
+-- text three times (2.5 s -> 2.0 s at scale 70).
+candidate_mentions as materialized (
 
     select
         *,

@@ -72,28 +72,55 @@ tokens_in_context as (
 
 ),
 
-token_matches as (
+-- A token matches a term it equals, or a stem it starts with. Both are hash joins (on the token, and on
+-- its first letter for stems) with the rest checked per candidate pair: one join on the OR of the two
+-- was a nested loop over every token and every term (1.6 s of 2.8 s at scale 70). A stem is at least
+-- one letter: a bare '*' matches nothing.
+term_matches as (
 
     select
         tokens_in_context.mention_id,
         tokens_in_context.token_position,
+        tokens_in_context.lexicon_language,
         tokens_in_context.is_negated,
+        lexicon.language,
+        lexicon.term,
+        lexicon.polarity
+    from tokens_in_context
+    inner join lexicon
+        on tokens_in_context.token = lexicon.term
+    union all
+    select
+        tokens_in_context.mention_id,
+        tokens_in_context.token_position,
+        tokens_in_context.lexicon_language,
+        tokens_in_context.is_negated,
+        lexicon.language,
+        lexicon.term,
         lexicon.polarity
     from tokens_in_context
     inner join lexicon
         on
-            (
-                tokens_in_context.lexicon_language = lexicon.language
-                or tokens_in_context.lexicon_language is null
-            )
-            and (
-                tokens_in_context.token = lexicon.term
-                or (lexicon.is_stem and starts_with(tokens_in_context.token, lexicon.term))
-            )
+            left(tokens_in_context.token, 1) = left(lexicon.term, 1)
+            and lexicon.is_stem
+            and tokens_in_context.token != lexicon.term
+            and starts_with(tokens_in_context.token, lexicon.term)
+
+),
+
+token_matches as (
+
+    select
+        mention_id,
+        token_position,
+        is_negated,
+        polarity
+    from term_matches
+    where lexicon_language = language or lexicon_language is null
     -- Several terms can match one token (a stem and a word, or two languages): the longest wins.
     qualify row_number() over (
-            partition by tokens_in_context.mention_id, tokens_in_context.token_position
-            order by length(lexicon.term) desc, lexicon.polarity asc
+            partition by mention_id, token_position
+            order by length(term) desc, polarity asc
         ) = 1
 
 ),
