@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.ingest.landing import LandingScan
+from pipelines.runtime.bulk_insert import insert_rows
 from pipelines.runtime.fingerprint import Fingerprint, fingerprint_files, relative_files
 from pipelines.runtime.paths import PROJECT_ROOT, Paths
 from pipelines.runtime.pii import pii_key
@@ -114,10 +115,9 @@ def record_inputs(con: duckdb.DuckDBPyConnection, inputs: RunInputs) -> None:
     con.execute(_RECORD_DDL)
     parts = [("brands", inputs.brands), ("pii", inputs.pii)]
     parts += [(f"code:{part}", digest) for part, digest in sorted(inputs.code.items())]
-    con.executemany("insert into ops.build_inputs values (?, ?)", parts)
+    insert_rows(con, "ops.build_inputs", ("part", "digest"), parts)
     rows = [(rel, fp.sha256, fp.size, fp.mtime_ns) for rel, fp in sorted(inputs.files.items())]
-    if rows:
-        con.executemany("insert into ops.landing_files values (?, ?, ?, ?)", rows)
+    insert_rows(con, "ops.landing_files", ("path", "sha256", "size", "mtime_ns"), rows)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.ingest.lake import EMPTY_FILE
+from pipelines.runtime.bulk_insert import insert_rows
 from pipelines.runtime.run_plan import UNPARTITIONED, RunPlan
 
 _PARTITION_PREFIX = "fetch_date="
@@ -92,8 +93,7 @@ def record_state(
         ],
     )
     rows = [(dataset, partition, digest) for (dataset, partition), digest in sorted(partitions.items())]
-    if rows:
-        con.executemany("insert into ops.lake_partitions values (?, ?, ?)", rows)
+    insert_rows(con, "ops.lake_partitions", ("dataset", "fetch_partition", "digest"), rows)
 
 
 # The window dbt's incremental models rebuild (macro `in_build_window`), written into the build file
