@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import dagster as dg
 from pydantic import PrivateAttr
 
+from pipelines.quality.gx_checks import import_gx_in_background
 from pipelines.runtime.paths import Paths, resolve_paths
 from pipelines.runtime.preflight import Preflight, preflight
 from pipelines.runtime.run_lock import run_lock
@@ -62,6 +63,8 @@ class WarehouseRun(WarehousePaths):
         with run_lock(paths, run_id=run_id, wait_seconds=self._wait(), on_wait=log):
             self._preflight = preflight(paths, dict(run.tags) if run else {})
             log(f"run plan: {self._preflight.plan.describe()}")
+            if self._preflight.plan.to_parse:
+                import_gx_in_background()  # ingest validates the rows it parses
             yield self
 
     @property

@@ -145,19 +145,39 @@ _CONTEXTS: dict[Path, Any] = {}
 _DEFINITIONS: dict[tuple[Path, str], Any] = {}
 
 
-def _gx():
+_IMPORT_THREAD: threading.Thread | None = None
+
+
+def _import_gx():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
 
     return gx
 
 
-def import_gx_in_background() -> None:
-    """Start importing GX in a thread, for a step that waits on a subprocess before validation runs.
+def _gx():
+    """GX, imported: every use of GX goes through here first."""
+    thread = _IMPORT_THREAD
+    if thread is not None and thread is not threading.current_thread():
+        # Two threads importing GX at once can hand one of them a half-initialised module (GX's
+        # packages import each other): wait for the background import instead.
+        thread.join()
+    return _import_gx()
 
-    The dbt step spends its seconds waiting for dbt on the other core; the validation step after it
-    then finds GX imported (jobs run in one process: `in_process_executor`)."""
-    threading.Thread(target=_gx, name="import-great-expectations", daemon=True).start()
+
+def import_gx_in_background() -> None:
+    """Start importing GX (~2 s) in a thread, once per process, where a run will need it and has
+    other work meanwhile.
+
+    Jobs run in one process (`in_process_executor`), so what is imported here serves every later step:
+    a run that parses captures starts it with its plan (defs/resources.py), and ingest's first
+    validation finds GX imported while the parsing ran on the other core; any run starts it again in
+    the dbt step, which waits for dbt, for the validation step after it."""
+    global _IMPORT_THREAD
+    if _IMPORT_THREAD is not None:
+        return
+    _IMPORT_THREAD = threading.Thread(target=_import_gx, name="import-great-expectations", daemon=True)
+    _IMPORT_THREAD.start()
 
 
 def _context(validation_dir: Path):
@@ -216,6 +236,7 @@ def _context(validation_dir: Path):
 
 def gx_expectation(rule: Rule):
     """The GX expectation object for a rule; meta carries the rule's family, severity and reason."""
+    _gx()
     import great_expectations.expectations as gxe
 
     cls = getattr(gxe, rule.expectation)
@@ -339,6 +360,7 @@ def validate(
         )
         write_summary(validation_dir, run_id, outcome.summary())
         return outcome
+    _gx()
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier,
