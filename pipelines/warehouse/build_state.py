@@ -22,6 +22,7 @@ import duckdb
 
 from pipelines.ingest.lake import EMPTY_FILE
 from pipelines.runtime.bulk_insert import insert_rows
+from pipelines.runtime.disk import disk_full_is_fatal
 from pipelines.runtime.run_plan import UNPARTITIONED, RunPlan
 
 _PARTITION_PREFIX = "fetch_date="
@@ -183,15 +184,16 @@ def seed_incremental_tables(
     missing = [f"{schema}.{table}" for schema, table in relations if (schema, table) not in present]
     if missing:
         return f"the kept build lacks incremental tables {', '.join(missing)}"
-    shutil.copyfile(last_build_db, build_db)
     keep = set(relations)
-    with duckdb.connect(str(build_db)) as con:
-        others = con.execute(
-            "select 'view', schema_name, view_name from duckdb_views() where not internal and not temporary"
-            " union all select 'table', schema_name, table_name from duckdb_tables() where not temporary"
-        ).fetchall()
-        for kind, schema, name in others:
-            if (schema, name) not in keep:
-                con.execute(f"drop {kind} {_quoted(schema, name)}")
-        con.execute("checkpoint")
+    with disk_full_is_fatal(build_db):
+        shutil.copyfile(last_build_db, build_db)
+        with duckdb.connect(str(build_db)) as con:
+            others = con.execute(
+                "select 'view', schema_name, view_name from duckdb_views() where not internal and not temporary"
+                " union all select 'table', schema_name, table_name from duckdb_tables() where not temporary"
+            ).fetchall()
+            for kind, schema, name in others:
+                if (schema, name) not in keep:
+                    con.execute(f"drop {kind} {_quoted(schema, name)}")
+            con.execute("checkpoint")
     return None

@@ -3,11 +3,14 @@ row for row, and nothing else of it; it refuses (saying why) when the kept build
 
 from __future__ import annotations
 
+import errno
+import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from pipelines.runtime.disk import DiskFull
 from pipelines.warehouse.build_state import seed_incremental_tables
 
 INCREMENTAL = [("intermediate", "int_post_metric_snapshots"), ("staging", "stg_vk__comments")]
@@ -92,3 +95,16 @@ def test_without_a_kept_build_it_says_so(tmp_path: Path) -> None:
     reason = seed_incremental_tables(build, tmp_path / "last_build.duckdb", INCREMENTAL, "run-1")
     assert reason == "no kept build (last_build.duckdb) to continue from"
     assert not build.exists()
+
+
+def test_a_full_disk_while_copying_names_the_build_file(
+    kept: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_space(source: Path, target: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfile", no_space)
+    build = tmp_path / "smm_build.duckdb"
+    with pytest.raises(DiskFull) as raised:
+        seed_incremental_tables(build, kept, INCREMENTAL, "run-1")
+    assert str(build) in str(raised.value)

@@ -19,6 +19,7 @@ from dagster_dbt import dbt_assets
 
 from pipelines.defs.resources import WarehouseRun
 from pipelines.quality.gx_checks import import_gx_in_background
+from pipelines.runtime.disk import disk_full_is_fatal
 from pipelines.runtime.inputs import record_inputs
 from pipelines.runtime.memory import MEMORY_LIMIT_ENV
 from pipelines.runtime.paths import resolve_paths
@@ -67,7 +68,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCli, warehouse: Wareho
     plan = confirm_window(checked.plan.dbt, previous.partitions if previous else {}, partitions)
     partial = paths.last_build_db.exists() and not whole_project
     if partial:
-        shutil.copyfile(paths.last_build_db, paths.build_db)
+        with disk_full_is_fatal(paths.build_db):
+            shutil.copyfile(paths.last_build_db, paths.build_db)
     elif plan.incremental:
         relations = incremental_relations(MANIFEST, brands_changed=plan.brands_changed)
         published_run = previous.run_id if previous else None
