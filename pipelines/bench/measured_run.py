@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipelines.ingest.parse_workers import WORKERS_ENV
 from pipelines.runtime.memory import BUDGET_ENV, MEMORY_LIMIT_ENV
 
-# The settings a measured run keeps from the caller's environment: the ones that bound its memory.
-_MEMORY_SETTINGS = (BUDGET_ENV, MEMORY_LIMIT_ENV)
+# The settings a measured run keeps from the caller's environment: the ones that bound its memory and
+# the number of parse workers (to compare a run with one against a run with several).
+_KEPT_SETTINGS = (BUDGET_ENV, MEMORY_LIMIT_ENV, WORKERS_ENV)
 
 _PROC = Path("/proc")
 
@@ -151,7 +153,7 @@ def measured_run(landing: Path, data: Path, workdir: Path, label: str) -> Measur
     log_file = workdir / f"{label}.log"
     result_file.unlink(missing_ok=True)
     # The child gets its dirs as arguments only: an SMM_* variable of the caller must not redirect it.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SMM_") or k in _MEMORY_SETTINGS}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMM_") or k in _KEPT_SETTINGS}
     env.update({"GX_ANALYTICS_ENABLED": "false", "DAGSTER_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "1"})
     command = [
         sys.executable,

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import dagster as dg
 from pydantic import PrivateAttr
 
+from pipelines.ingest.parse_workers import ParseWorkers, parse_workers
 from pipelines.quality.gx_checks import import_gx_in_background
 from pipelines.runtime.paths import Paths, resolve_paths
 from pipelines.runtime.preflight import Preflight, preflight
@@ -44,6 +45,7 @@ class WarehouseRun(WarehousePaths):
     # -1: SMM_RUN_LOCK_WAIT_SECONDS, else DEFAULT_WAIT_SECONDS. `smm run` passes 0 (refuse at once) unless --wait.
     wait_seconds: int = -1
     _preflight: Preflight | None = PrivateAttr(default=None)
+    _parse_workers: ParseWorkers | None = PrivateAttr(default=None)
 
     def _wait(self) -> float:
         if self.wait_seconds >= 0:
@@ -60,11 +62,15 @@ class WarehouseRun(WarehousePaths):
         run = context.dagster_run
         run_id = run.run_id if run else ""
         log = context.log.info if context.log else print
-        with run_lock(paths, run_id=run_id, wait_seconds=self._wait(), on_wait=log):
+        with (
+            run_lock(paths, run_id=run_id, wait_seconds=self._wait(), on_wait=log),
+            parse_workers() as workers,
+        ):
             self._preflight = preflight(paths, dict(run.tags) if run else {})
             log(f"run plan: {self._preflight.plan.describe()}")
             if self._preflight.plan.to_parse:
                 import_gx_in_background()  # ingest validates the rows it parses
+            self._parse_workers = workers
             yield self
 
     @property
@@ -76,3 +82,14 @@ class WarehouseRun(WarehousePaths):
     @property
     def plan(self) -> RunPlan:
         return self.checked.plan
+
+    @property
+    def parse_workers(self) -> ParseWorkers | None:
+        """The run's parse worker processes (ingest/parse_workers.py); None outside a run."""
+        return self._parse_workers
+
+    def stop_parse_workers(self) -> None:
+        """End the parse workers once ingest is over: idle, they still hold memory that the memory
+        budget gives to dbt's DuckDB (runtime/memory.py measures only the run's own process)."""
+        if self._parse_workers is not None:
+            self._parse_workers.close()

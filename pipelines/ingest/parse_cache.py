@@ -37,10 +37,11 @@ from pipelines.ingest.parse import (
     owner_timezones,
     parse_file,
 )
+from pipelines.ingest.parse_workers import ParseWorkers
 from pipelines.runtime.disk import disk_full_is_fatal
 from pipelines.runtime.fingerprint import Fingerprint, fingerprint_file
 from pipelines.runtime.inputs import code_digests
-from pipelines.schemas import Dataset
+from pipelines.schemas import BY_NAME, Dataset
 
 _INDEX = "index.json"
 # Rows of freshly parsed files a dataset keeps in memory for its lake update; beyond this, a file's rows
@@ -129,7 +130,7 @@ class ParseCache:
         text = f"{self.code}\0{rel}\0{fingerprint.sha256}"
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
-    def entry(
+    def lookup(
         self,
         path: Path,
         rel: str,
@@ -137,28 +138,53 @@ class ParseCache:
         *,
         refresh: bool = False,
         known: Fingerprint | None = None,
-    ) -> CachedParse:
-        """The file's parse: from the cache when its content was parsed before (unless `refresh`), its
-        rows left on disk until `CachedParse.rows()` asks for them.
+    ) -> tuple[str | None, CachedParse | None]:
+        """The file's cache key and, when its content was parsed before (unless `refresh`), its parse
+        (rows left on disk until `CachedParse.rows()` asks for them); (key, None): to be parsed.
 
         `known`: the fingerprint the run plan took, so the file is not hashed a second time."""
         try:
             fingerprint = known or fingerprint_file(path, self._index.get(rel))
         except OSError:
-            return CachedParse.of(None, parser())  # unreadable or vanished: quarantined with the reason
+            return None, CachedParse.of(None, parser())  # unreadable or vanished: quarantined with the reason
         self._used[rel] = fingerprint
         key = self._key(rel, fingerprint)
         if not refresh and (entry := self._load(key, parser)) is not None:
             self.stats.files_cached += 1
-            return entry
+            return key, entry
+        return key, None
+
+    def parse(self, key: str, parser: Callable[[], FileParse]) -> CachedParse:
+        """Parse the file in this process and store its entry; its rows stay in memory while the
+        dataset's fresh rows fit in HELD_ROWS_BYTES, else they are read back from the entry."""
         parsed = parser()
-        self._store(key, parsed)
+        store_entry(self.folder, key, parsed)
         self.stats.files_parsed += 1
         size = parsed.rows.estimated_size()
         if self._held_bytes + size <= HELD_ROWS_BYTES:
             self._held_bytes += size
             return CachedParse.of(key, parsed)
         return CachedParse.of(key, parsed, reload=partial(self._rows, key, parsed.rows.height, parser))
+
+    def parse_in(
+        self, workers: ParseWorkers, jobs: list[tuple[str, Path]], landing: Path, timezones: Mapping[str, str]
+    ) -> list[CachedParse]:
+        """Parse the files (cache key, path) in the worker processes, which store their entries; the
+        rows are read back from the entries when asked for."""
+        tasks = [(self.dataset.name, path, landing, dict(timezones), self.folder, key) for key, path in jobs]
+        stored = workers.map(
+            _parse_and_store, tasks, what=f"landing/{self.dataset.platform}/{self.dataset.entity}/"
+        )
+        parses = []
+        for (key, path), (stats, quarantine, row_count, dates) in zip(jobs, stored, strict=True):
+            parser = partial(parse_file, self.dataset, path, landing, timezones)
+            parses.append(
+                CachedParse(
+                    key, stats, quarantine, row_count, dates, partial(self._rows, key, row_count, parser)
+                )
+            )
+        self.stats.files_parsed += len(jobs)
+        return parses
 
     def _load(self, key: str, parser: Callable[[], FileParse]) -> CachedParse | None:
         try:
@@ -185,28 +211,13 @@ class ParseCache:
         except (OSError, pl.exceptions.PolarsError):
             # A damaged entry is parsed again, not trusted, and stored again.
             parsed = parser()
-            self._store(key, parsed)
+            store_entry(self.folder, key, parsed)
             self.stats.files_cached -= 1
             self.stats.files_parsed += 1
             rows = parsed.rows
         if rows.height != count:
             raise RuntimeError(f"parse cache entry {self.folder / key} holds {rows.height} rows, not {count}")
         return rows
-
-    def _store(self, key: str, parsed: FileParse) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        meta = {
-            "rows": parsed.rows.height,
-            "dates": fetch_dates(parsed.rows),
-            "quarantine": parsed.quarantine.to_dicts(),
-            "stats": asdict(parsed.stats),
-        }
-        with disk_full_is_fatal(self.folder):
-            if parsed.rows.height:
-                _write_atomic(self.folder / f"{key}.parquet", parsed.rows.write_parquet)
-            _write_atomic(
-                self.folder / f"{key}.json", lambda tmp: tmp.write_text(json.dumps(meta, default=str))
-            )
 
     def finish(self) -> None:
         """Record the fingerprints seen and drop entries no current landing file uses."""
@@ -262,12 +273,15 @@ def cached_parses(
     fingerprints: Mapping[str, Fingerprint] | None = None,
     code: str | None = None,
     brands_file: Path | None = None,
+    workers: ParseWorkers | None = None,
 ) -> tuple[list[tuple[str, CachedParse]], CacheStats]:
     """Every landing file's parse (landing-relative path, parse), parsing only the files the cache
     lacks and those the run plan forces; a cached file's rows stay on disk until asked for.
 
     `forced`, `fingerprints` and `code` come from the run plan (runtime/run_plan.py): the landing paths
-    parsed again whatever the cache holds, the fingerprints it took, the parser code's digest."""
+    parsed again whatever the cache holds, the fingerprints it took, the parser code's digest.
+    `workers` (the run's, ingest/parse_workers.py): parse the files in worker processes when there
+    are enough of them; what comes back is the same either way."""
     fingerprints = fingerprints or {}
     # Legacy Telegram exports are parsed with their brands' time zones (brands.yml): those parses are
     # keyed by the zones too, so a changed zone re-parses them. Every other dataset gets {}.
@@ -276,14 +290,62 @@ def cached_parses(
     if timezones:
         version += "+tz" + hashlib.sha256(json.dumps(sorted(timezones.items())).encode()).hexdigest()[:16]
     cache = ParseCache(cache_root, dataset, version)
-    parses = []
+    rels: list[str] = []
+    entries: list[CachedParse | None] = []
+    todo: list[tuple[int, str, Path]] = []  # (position, cache key, path) of the files to parse
     for path in files:
         rel = path.relative_to(landing).as_posix() if path.is_relative_to(landing) else str(path)
         parser = partial(parse_file, dataset, path, landing, timezones)
-        entry = cache.entry(path, rel, parser, refresh=rel in forced, known=fingerprints.get(rel))
-        parses.append((rel, entry))
+        key, entry = cache.lookup(path, rel, parser, refresh=rel in forced, known=fingerprints.get(rel))
+        if entry is None and key is not None:
+            todo.append((len(entries), key, path))
+        rels.append(rel)
+        entries.append(entry)
+    todo_bytes = sum(_size(path) for _, _, path in todo)
+    if workers is not None and workers.worth_it(len(todo), todo_bytes):
+        fresh = cache.parse_in(workers, [(key, path) for _, key, path in todo], landing, timezones)
+    else:
+        fresh = [
+            cache.parse(key, partial(parse_file, dataset, path, landing, timezones)) for _, key, path in todo
+        ]
+    fresh_at = {position: parse for (position, _, _), parse in zip(todo, fresh, strict=True)}
     cache.finish()
-    return parses, cache.stats
+    return [
+        (rel, entry or fresh_at[i]) for i, (rel, entry) in enumerate(zip(rels, entries, strict=True))
+    ], cache.stats
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # vanished since it was fingerprinted: its parse reports it
+
+
+def store_entry(folder: Path, key: str, parsed: FileParse) -> None:
+    """Write a file's parse as cache entry `key` in `folder`: rows, then the JSON that completes it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    meta = {
+        "rows": parsed.rows.height,
+        "dates": fetch_dates(parsed.rows),
+        "quarantine": parsed.quarantine.to_dicts(),
+        "stats": asdict(parsed.stats),
+    }
+    with disk_full_is_fatal(folder):
+        if parsed.rows.height:
+            _write_atomic(folder / f"{key}.parquet", parsed.rows.write_parquet)
+        _write_atomic(folder / f"{key}.json", lambda tmp: tmp.write_text(json.dumps(meta, default=str)))
+
+
+def _parse_and_store(
+    task: tuple[str, Path, Path, dict[str, str], Path, str],
+) -> tuple[IngestStats, pl.DataFrame, int, tuple[str, ...]]:
+    """In a parse worker: parse one landing file, store its cache entry, and give back what the run's
+    process needs without the rows (counts, quarantine, row count, fetch dates)."""
+    name, path, landing, timezones, folder, key = task
+    parsed = parse_file(BY_NAME[name], path, landing, timezones)
+    store_entry(folder, key, parsed)
+    return parsed.stats, parsed.quarantine, parsed.rows.height, tuple(fetch_dates(parsed.rows))
 
 
 def _write_atomic(target: Path, write: Callable[[Path], object]) -> None:

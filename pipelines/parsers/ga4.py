@@ -100,18 +100,20 @@ def named_rows(response: Any) -> list[dict[str, str | None]]:
     """
     dimensions = header_names(response, "dimensionHeaders")
     metrics = header_names(response, "metricHeaders")
-    rows = []
-    for i, row in enumerate(list_at(response, "rows")):
-        row = expect_dict(row, f"rows[{i}]")
-        named: dict[str, str | None] = {}
-        for field, names in (("dimensionValues", dimensions), ("metricValues", metrics)):
-            values = expect_list(row.get(field) or [], f"rows[{i}].{field}")
-            if len(values) != len(names):
-                raise Rejected(f"rows[{i}].{field}: {len(values)} values for {len(names)} headers")
-            for name, value in zip(names, values, strict=True):
-                named[name] = to_str(expect_dict(value, f"rows[{i}].{field}[]").get("value"), name)
-        rows.append(named)
-    return rows
+    return [named_row(row, i, dimensions, metrics) for i, row in enumerate(list_at(response, "rows"))]
+
+
+def named_row(row: Any, i: int, dimensions: list[str], metrics: list[str]) -> dict[str, str | None]:
+    """Row `i` of a runReport page as header name → string value, given the page's header names."""
+    row = expect_dict(row, f"rows[{i}]")
+    named: dict[str, str | None] = {}
+    for field, names in (("dimensionValues", dimensions), ("metricValues", metrics)):
+        values = expect_list(row.get(field) or [], f"rows[{i}].{field}")
+        if len(values) != len(names):
+            raise Rejected(f"rows[{i}].{field}: {len(values)} values for {len(names)} headers")
+        for name, value in zip(names, values, strict=True):
+            named[name] = to_str(expect_dict(value, f"rows[{i}].{field}[]").get("value"), name)
+    return named
 
 
 def _date_ranges(
@@ -190,9 +192,9 @@ def _traffic(capture: Capture) -> list[tuple[dict[str, str | None], _Page] | Rej
     for i, row in enumerate(list_at(response, "rows")):
         # One malformed row must not cost the page's other rows: it becomes that row's rejection.
         try:
-            [named] = named_rows({**response, "rows": [row]})
+            named = named_row(row, i, dimensions, metrics)
         except Rejected as exc:
-            records.append(Rejected(str(exc).replace("rows[0]", f"rows[{i}]")))
+            records.append(exc)
             continue
         records.append((named, page))
     return records

@@ -27,6 +27,11 @@ class DiskFull(OSError):
     def __str__(self) -> str:
         return disk_full_message(self.path)
 
+    def __reduce__(self) -> tuple[type[DiskFull], tuple[str]]:
+        # Raised in a parse worker, it reaches the run's process as itself (OSError's pickling would
+        # call __init__ with OSError's arguments).
+        return DiskFull, (self.path,)
+
 
 def disk_full_message(path: Path | str) -> str:
     return (

@@ -4,11 +4,12 @@ reads its result (marts, ops, lake, quarantine): a run costs about a minute, so 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
-from pipelines.ingest import parse
+from pipelines.ingest import parse, parse_workers
 from pipelines.runner import run_full_job
 from pipelines.runtime.paths import resolve_paths
 from pipelines.sandbox.generator import generate
@@ -23,6 +24,18 @@ def alert_receiver() -> Iterator[Receiver]:
     receiver = Receiver()
     yield receiver
     receiver.close()
+
+
+# What the shared run parsed in worker processes (the `what` of each ParseWorkers.map call).
+PARSED_IN_WORKERS: list[str] = []
+
+
+def _recording(map_: Callable[..., list[Any]]) -> Callable[..., list[Any]]:
+    def recorded(self: parse_workers.ParseWorkers, task: Any, items: Any, *, what: str) -> list[Any]:
+        PARSED_IN_WORKERS.append(what)
+        return map_(self, task, items, what=what)
+
+    return recorded
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +55,10 @@ def pipeline_run(tmp_path_factory: pytest.TempPathFactory, alert_receiver: Recei
             # all below the size that takes it in production, and the marts tested here must come from
             # both paths (the differential test compares the paths line by line).
             patch.setattr(parse, "COLUMNAR_MIN_BYTES", 0)
+            # Every dataset with two files or more parsed in the run's worker processes, which the
+            # sample is too small for in production; what they parsed is recorded for test_pipeline.
+            patch.setattr(parse_workers, "MIN_PARALLEL_BYTES", 0)
+            patch.setattr(parse_workers.ParseWorkers, "map", _recording(parse_workers.ParseWorkers.map))
             outcome = run_full_job(paths)
     finally:
         if previous is None:

@@ -13,10 +13,12 @@ import duckdb
 import polars as pl
 import pytest
 
+from pipelines.ingest.parse_workers import worker_count
 from pipelines.runtime.paths import DBT_PROJECT_DIR
 from pipelines.schemas import DATASETS
 from pipelines.warehouse.dbt import DBT_EXECUTABLE, dbt_env
 from pipelines.warehouse.publish import MART_TABLES
+from tests.integration.conftest import PARSED_IN_WORKERS
 
 pytestmark = pytest.mark.slow
 
@@ -49,6 +51,20 @@ def test_run_succeeds(pipeline_run) -> None:
     assert rows_loaded == sum(pl.read_parquet(f).height for f in lake) > 0
     ingest_quarantine = sum(pl.read_parquet(f).height for f in paths.quarantine.glob("*/*.parquet"))
     assert rows_quarantined == quarantined == ingest_quarantine > 0
+
+
+def test_the_run_parsed_its_datasets_in_worker_processes(pipeline_run) -> None:
+    """The shared run (conftest) sends every dataset of two files or more to the parse workers, so
+    every count and mart checked here comes from files parsed there."""
+    _, paths, _ = pipeline_run
+    if worker_count() < 2:
+        pytest.skip("one usable core: the run parses in its own process")
+    multi_file = {
+        f"landing/{d.platform}/{d.entity}/"
+        for d in DATASETS
+        if len([f for f in (paths.landing / d.platform / d.entity).glob("*") if f.is_file()]) > 1
+    }
+    assert multi_file and set(PARSED_IN_WORKERS) == multi_file
 
 
 def test_every_mart_is_published_and_non_empty(pipeline_run) -> None:

@@ -79,6 +79,7 @@ def _ingest_asset(dataset: Dataset) -> dg.AssetsDefinition:
             fingerprints=checked.inputs.files,
             code=checked.inputs.code["parse"],
             brands_file=paths.brands_file,  # legacy Telegram exports' local times need brands' zones
+            workers=warehouse.parse_workers,
         )
         target = paths.lake / dataset.platform / dataset.entity
         update = plan_update(dataset, parses, Manifest.read(target), forced=checked.plan.forced)

@@ -57,6 +57,7 @@ MANIFEST = ensure_manifest(resolve_paths())
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCli, warehouse: WarehouseRun):
     paths = warehouse.resolve()
     checked = warehouse.checked
+    warehouse.stop_parse_workers()
     paths.build_dir.mkdir(parents=True, exist_ok=True)
     leftovers = [paths.build_db, paths.build_db.with_suffix(".duckdb.wal")]
     leftovers += paths.build_dir.glob(f"{PUBLICATION_TEMP_PREFIX}*")  # a killed publish's copy
