@@ -62,16 +62,14 @@ class WarehouseRun(WarehousePaths):
         run = context.dagster_run
         run_id = run.run_id if run else ""
         log = context.log.info if context.log else print
-        with (
-            run_lock(paths, run_id=run_id, wait_seconds=self._wait(), on_wait=log),
-            parse_workers() as workers,
-        ):
+        with run_lock(paths, run_id=run_id, wait_seconds=self._wait(), on_wait=log):
             self._preflight = preflight(paths, dict(run.tags) if run else {})
             log(f"run plan: {self._preflight.plan.describe()}")
             if self._preflight.plan.to_parse:
                 import_gx_in_background()  # ingest validates the rows it parses
-            self._parse_workers = workers
-            yield self
+            with parse_workers(self._preflight.bytes_to_parse) as workers:
+                self._parse_workers = workers
+                yield self
 
     @property
     def checked(self) -> Preflight:

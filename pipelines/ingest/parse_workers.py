@@ -6,8 +6,8 @@ work per record, held by one core in one process; a first build or a backfill sp
 time there. The run's process keeps everything else (the order of files, the cache's index, the lake
 update, validation), so what a run writes does not depend on how many workers it had.
 
-One pool per run (the `warehouse` resource opens it), started when a dataset first has enough to
-parse and stopped when the run ends. Workers are spawned, not forked: polars and pyarrow start
+One pool per run with 256 MB or more to parse (the `warehouse` resource opens it), started when a
+dataset first has enough to parse, stopped before dbt runs (or when the run ends). Workers are spawned, not forked: polars and pyarrow start
 threads at import, and a child forked from a process with threads can deadlock on a lock one of them
 held.
 """
@@ -26,8 +26,12 @@ from typing import Any
 WORKERS_ENV = "SMM_PARSE_WORKERS"
 # More workers than this rarely pay on the machines this runs on, and each holds a file's parse.
 MAX_DEFAULT_WORKERS = 4
-# Below this many bytes to parse (or with one file), a dataset is parsed in the run's process: a
-# worker's start (~0.4 s of imports) costs more than it saves.
+# A run with less than this to parse has no workers: starting them (~1 s, the imports of two
+# processes beside the run's) costs more than they save on a few seconds of parsing. The 90-day demo
+# data is 66 MB; a new day at scale 70, 65 MB.
+MIN_RUN_BYTES = 256 * 2**20
+# Below this many bytes to parse (or with one file), a dataset is parsed in the run's process: sending
+# its files to the workers and reading their rows back costs more than it saves.
 MIN_PARALLEL_BYTES = 8 * 2**20
 
 
@@ -85,9 +89,10 @@ def _leave_interrupts() -> None:
 
 
 @contextmanager
-def parse_workers() -> Iterator[ParseWorkers]:
-    """The run's parse workers (SMM_PARSE_WORKERS), stopped on leaving however the run ended."""
-    workers = ParseWorkers(worker_count())
+def parse_workers(bytes_to_parse: int) -> Iterator[ParseWorkers]:
+    """The parse workers of a run with `bytes_to_parse` (SMM_PARSE_WORKERS; one, i.e. none started,
+    below MIN_RUN_BYTES), stopped on leaving however the run ended."""
+    workers = ParseWorkers(worker_count() if bytes_to_parse >= MIN_RUN_BYTES else 1)
     try:
         yield workers
     finally:

@@ -27,6 +27,11 @@ class Preflight:
     inputs: RunInputs
     plan: RunPlan
 
+    @property
+    def bytes_to_parse(self) -> int:
+        """The size of the landing files the plan has the run parse (cached parses aside)."""
+        return sum(fp.size for rel, fp in self.inputs.files.items() if rel in self.plan.to_parse)
+
 
 def plan_for(paths: Paths, options: RunOptions, scan: LandingScan | None = None) -> Preflight:
     """The run plan for `paths` now (no lock needed: it only reads)."""

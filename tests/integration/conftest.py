@@ -57,6 +57,7 @@ def pipeline_run(tmp_path_factory: pytest.TempPathFactory, alert_receiver: Recei
             patch.setattr(parse, "COLUMNAR_MIN_BYTES", 0)
             # Every dataset with two files or more parsed in the run's worker processes, which the
             # sample is too small for in production; what they parsed is recorded for test_pipeline.
+            patch.setattr(parse_workers, "MIN_RUN_BYTES", 0)
             patch.setattr(parse_workers, "MIN_PARALLEL_BYTES", 0)
             patch.setattr(parse_workers.ParseWorkers, "map", _recording(parse_workers.ParseWorkers.map))
             outcome = run_full_job(paths)

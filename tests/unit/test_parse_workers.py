@@ -12,7 +12,13 @@ from polars.testing import assert_frame_equal
 
 from pipelines.ingest.landing import scan_landing
 from pipelines.ingest.parse_cache import cached_parses
-from pipelines.ingest.parse_workers import WORKERS_ENV, ParseWorkers, worker_count
+from pipelines.ingest.parse_workers import (
+    MIN_RUN_BYTES,
+    WORKERS_ENV,
+    ParseWorkers,
+    parse_workers,
+    worker_count,
+)
 from pipelines.runtime.disk import DiskFull, is_disk_full
 from pipelines.sandbox.generator import generate
 from pipelines.schemas import DATASETS
@@ -132,3 +138,10 @@ def test_a_worker_leaves_ctrl_c_to_the_run_process() -> None:
 
 def _sigint_handler(_: int) -> object:
     return signal.getsignal(signal.SIGINT)
+
+
+def test_a_run_with_little_to_parse_starts_no_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(WORKERS_ENV, "2")
+    with parse_workers(MIN_RUN_BYTES - 1) as small, parse_workers(MIN_RUN_BYTES) as large:
+        assert not small.worth_it(100, 10**9)
+        assert large.worth_it(100, 10**9)
