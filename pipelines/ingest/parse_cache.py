@@ -167,22 +167,25 @@ class ParseCache:
         return CachedParse.of(key, parsed, reload=partial(self._rows, key, parsed.rows.height, parser))
 
     def parse_in(
-        self, workers: ParseWorkers, jobs: list[tuple[str, Path]], landing: Path, timezones: Mapping[str, str]
+        self,
+        workers: ParseWorkers,
+        jobs: list[tuple[str, Path, Callable[[], FileParse]]],
+        landing: Path,
+        timezones: Mapping[str, str],
     ) -> list[CachedParse]:
-        """Parse the files (cache key, path) in the worker processes, which store their entries; the
-        rows are read back from the entries when asked for."""
-        tasks = [(self.dataset.name, path, landing, dict(timezones), self.folder, key) for key, path in jobs]
+        """Parse the files (cache key, path, parser) in the worker processes, which store their
+        entries; the rows are read back from the entries when asked for (the parser, here, only if an
+        entry turns out damaged)."""
+        tasks = [
+            (self.dataset.name, path, landing, dict(timezones), self.folder, key) for key, path, _ in jobs
+        ]
         stored = workers.map(
             _parse_and_store, tasks, what=f"landing/{self.dataset.platform}/{self.dataset.entity}/"
         )
-        parses = []
-        for (key, path), (stats, quarantine, row_count, dates) in zip(jobs, stored, strict=True):
-            parser = partial(parse_file, self.dataset, path, landing, timezones)
-            parses.append(
-                CachedParse(
-                    key, stats, quarantine, row_count, dates, partial(self._rows, key, row_count, parser)
-                )
-            )
+        parses = [
+            CachedParse(key, stats, quarantine, row_count, dates, partial(self._rows, key, row_count, parser))
+            for (key, _, parser), (stats, quarantine, row_count, dates) in zip(jobs, stored, strict=True)
+        ]
         self.stats.files_parsed += len(jobs)
         return parses
 
@@ -292,23 +295,21 @@ def cached_parses(
     cache = ParseCache(cache_root, dataset, version)
     rels: list[str] = []
     entries: list[CachedParse | None] = []
-    todo: list[tuple[int, str, Path]] = []  # (position, cache key, path) of the files to parse
+    todo: list[tuple[int, str, Path, Callable[[], FileParse]]] = []  # (position, cache key, path, parser)
     for path in files:
         rel = path.relative_to(landing).as_posix() if path.is_relative_to(landing) else str(path)
         parser = partial(parse_file, dataset, path, landing, timezones)
         key, entry = cache.lookup(path, rel, parser, refresh=rel in forced, known=fingerprints.get(rel))
         if entry is None and key is not None:
-            todo.append((len(entries), key, path))
+            todo.append((len(entries), key, path, parser))
         rels.append(rel)
         entries.append(entry)
-    todo_bytes = sum(_size(path) for _, _, path in todo)
-    if workers is not None and workers.worth_it(len(todo), todo_bytes):
-        fresh = cache.parse_in(workers, [(key, path) for _, key, path in todo], landing, timezones)
+    jobs = [(key, path, parser) for _, key, path, parser in todo]
+    if workers is not None and workers.worth_it(len(jobs), sum(_size(path) for _, path, _ in jobs)):
+        fresh = cache.parse_in(workers, jobs, landing, timezones)
     else:
-        fresh = [
-            cache.parse(key, partial(parse_file, dataset, path, landing, timezones)) for _, key, path in todo
-        ]
-    fresh_at = {position: parse for (position, _, _), parse in zip(todo, fresh, strict=True)}
+        fresh = [cache.parse(key, parser) for key, _, parser in jobs]
+    fresh_at = {position: parse for (position, *_), parse in zip(todo, fresh, strict=True)}
     cache.finish()
     return [
         (rel, entry or fresh_at[i]) for i, (rel, entry) in enumerate(zip(rels, entries, strict=True))
